@@ -1,0 +1,1 @@
+"""Admission and release gates: contract -> validators -> policy -> route, with an audit record each."""

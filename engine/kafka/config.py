@@ -1,0 +1,50 @@
+"""The one mapping from Governor settings to librdkafka's dotted configuration keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine.endpoints import bootstrap_servers
+from engine.settings import Settings
+
+
+def common(settings: Settings) -> dict[str, Any]:
+    conf: dict[str, Any] = {
+        "bootstrap.servers": bootstrap_servers(settings),
+        "security.protocol": settings.security_protocol,
+    }
+    if settings.sasl_mechanism:
+        conf["sasl.mechanism"] = settings.sasl_mechanism
+    if settings.sasl_username:
+        conf["sasl.username"] = settings.sasl_username
+    if settings.sasl_password:
+        conf["sasl.password"] = settings.sasl_password.get_secret_value()
+    if settings.ssl_ca_location:
+        conf["ssl.ca.location"] = str(settings.ssl_ca_location)
+    return conf
+
+
+def consumer(settings: Settings, group: str, **extra: Any) -> dict[str, Any]:
+    """A read_committed consumer that never commits by itself (offsets go into transactions)."""
+    return {
+        **common(settings),
+        "group.id": group,
+        "enable.auto.commit": False,
+        "auto.offset.reset": "earliest",
+        "isolation.level": "read_committed",
+        **extra,
+    }
+
+
+def transactional_producer(settings: Settings, transactional_id: str) -> dict[str, Any]:
+    return {
+        **common(settings),
+        "transactional.id": transactional_id,
+        "enable.idempotence": True,
+        "transaction.timeout.ms": settings.transaction_timeout_ms,
+        "linger.ms": 5,
+    }
+
+
+def producer(settings: Settings) -> dict[str, Any]:
+    return {**common(settings), "enable.idempotence": True, "linger.ms": 5}

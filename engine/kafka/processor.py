@@ -1,0 +1,211 @@
+"""The exactly-once loop every stage and gate runs: consume a batch, handle it, and commit the
+produced records together with the consumer offsets in one Kafka transaction.
+
+A batch either commits whole (outputs visible to read_committed readers, offsets advanced) or
+aborts whole (the consumer is rewound and the batch is handled again). A fenced or fatal error
+ends the loop with an exception, so a zombie member stops instead of writing duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
+
+from engine import metrics
+from engine.kafka import config
+from engine.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Output:
+    """One record to produce inside the batch's transaction."""
+
+    topic: str
+    value: bytes
+    key: bytes | None = None
+    headers: Sequence[tuple[str, bytes]] = field(default_factory=tuple)
+    partition: int | None = None
+
+
+Handler = Callable[[list[Message]], list[Output]]
+AssignHook = Callable[[list[TopicPartition]], None]
+
+
+class TransactionalProcessor:
+    """Runs ``handler`` over batches from ``topics`` with exactly-once delivery of its outputs."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        stage: str,
+        topics: Sequence[str],
+        handler: Handler,
+        on_assign: AssignHook | None = None,
+        on_committed: Callable[[], None] | None = None,
+        on_aborted: Callable[[], None] | None = None,
+        consumer_overrides: dict[str, object] | None = None,
+    ) -> None:
+        self.settings, self.stage, self.topics, self.handler = settings, stage, list(topics), handler
+        self._on_assign_hook = on_assign
+        self._on_committed, self._on_aborted = on_committed, on_aborted
+        self.group = settings.group(stage)
+        # Static membership under the same id as the transactional producer: a restarted member takes
+        # its predecessor's place at once instead of waiting out the session timeout.
+        member = {"group.instance.id": settings.transactional_id(stage), "session.timeout.ms": 15000}
+        self.consumer = Consumer(config.consumer(settings, self.group, **{**member, **(consumer_overrides or {})}))
+        self.producer = Producer(config.transactional_producer(settings, settings.transactional_id(stage)))
+        self.producer.init_transactions(30)
+        self._last_lag_check = 0.0
+        self.committed_batches = 0
+
+    def run(self, stop: threading.Event | None = None, idle_exit_seconds: float | None = None) -> None:
+        """Process until ``stop`` is set (or nothing arrives for idle_exit_seconds)."""
+        stop = stop or threading.Event()
+        self.consumer.subscribe(self.topics, on_assign=self._assigned)
+        idle_since = time.monotonic()
+        try:
+            while not stop.is_set():
+                if self.process_batch():
+                    idle_since = time.monotonic()
+                elif idle_exit_seconds is not None and time.monotonic() - idle_since > idle_exit_seconds:
+                    return
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        try:
+            self.consumer.close()
+        except RuntimeError:
+            pass  # already closed
+        self.producer.flush(10)
+
+    def _assigned(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        log.info("stage=%s assigned=%s", self.stage, [(p.topic, p.partition) for p in partitions])
+        if self._on_assign_hook:
+            self._on_assign_hook(partitions)
+
+    def process_batch(self) -> int:
+        """Consume and handle one batch; returns how many input messages were committed."""
+        messages = self._consume()
+        if not messages:
+            self._report_lag()
+            return 0
+        for msg in messages:
+            metrics.MESSAGES_IN.labels(self.stage, msg.topic()).inc()
+        metrics.IN_FLIGHT.labels(self.stage).set(len(messages))
+        started = time.perf_counter()
+        try:
+            outputs = self.handler(messages)
+        except Exception:
+            self._aborted()
+            self._rewind(messages)  # nothing was produced yet; the batch is handled again after a restart
+            raise
+        try:
+            self._commit(messages, outputs)
+        except KafkaException as exc:
+            err = exc.args[0]
+            if err.fatal() or err.code() in (KafkaError._FENCED, KafkaError.PRODUCER_FENCED):
+                metrics.TRANSACTIONS.labels(self.stage, "fatal").inc()
+                raise
+            log.warning("stage=%s transaction failed, batch will be handled again: %s", self.stage, err)
+            self._abort(messages)
+            return 0
+        metrics.STAGE_LATENCY.labels(self.stage).observe(time.perf_counter() - started)
+        metrics.BATCH_SIZE.labels(self.stage).observe(len(messages))
+        metrics.IN_FLIGHT.labels(self.stage).set(0)
+        self.committed_batches += 1
+        self._report_lag()
+        return len(messages)
+
+    def _consume(self) -> list[Message]:
+        batch = self.consumer.consume(self.settings.batch_size, self.settings.batch_timeout_seconds)
+        good = []
+        for msg in batch:
+            err = msg.error()
+            if err is None:
+                good.append(msg)
+            elif err.fatal():
+                raise KafkaException(err)
+            else:
+                log.warning("stage=%s consumer error: %s", self.stage, err)
+        return good
+
+    def _commit(self, messages: list[Message], outputs: list[Output]) -> None:
+        self.producer.begin_transaction()
+        for out in outputs:
+            kwargs = {"partition": out.partition} if out.partition is not None else {}
+            self.producer.produce(out.topic, value=out.value, key=out.key, headers=list(out.headers), **kwargs)
+            metrics.MESSAGES_OUT.labels(self.stage, out.topic).inc()
+        self.producer.send_offsets_to_transaction(
+            _next_offsets(messages), self.consumer.consumer_group_metadata(), 30
+        )
+        self._commit_with_retry()
+        metrics.TRANSACTIONS.labels(self.stage, "committed").inc()
+        if self._on_committed:
+            self._on_committed()
+
+    def _commit_with_retry(self) -> None:
+        while True:
+            try:
+                self.producer.commit_transaction(60)
+                return
+            except KafkaException as exc:
+                if exc.args[0].retriable():
+                    continue
+                raise
+
+    def _abort(self, messages: list[Message]) -> None:
+        """Undo a failed batch: abort its transaction and seek back so it is handled again."""
+        metrics.TRANSACTIONS.labels(self.stage, "aborted").inc()
+        self._aborted()
+        try:
+            self.producer.abort_transaction(30)
+        except KafkaException as exc:
+            if exc.args[0].fatal():
+                raise
+        self._rewind(messages)
+
+    def _aborted(self) -> None:
+        if self._on_aborted:
+            self._on_aborted()
+
+    def _rewind(self, messages: list[Message]) -> None:
+        first: dict[tuple[str, int], int] = {}
+        for msg in messages:
+            key = (msg.topic(), msg.partition())
+            first[key] = min(first.get(key, msg.offset()), msg.offset())
+        for (topic, partition), offset in first.items():
+            try:
+                self.consumer.seek(TopicPartition(topic, partition, offset))
+            except KafkaException:
+                pass  # partition was revoked meanwhile; its new owner starts from the committed offset
+
+    def _report_lag(self) -> None:
+        now = time.monotonic()
+        if now - self._last_lag_check < 10:
+            return
+        self._last_lag_check = now
+        try:
+            assignment = self.consumer.assignment()
+            committed = self.consumer.committed(assignment, timeout=5) if assignment else []
+            for tp in committed:
+                _, high = self.consumer.get_watermark_offsets(tp, timeout=5)
+                lag = high - tp.offset if tp.offset >= 0 else high
+                metrics.CONSUMER_LAG.labels(self.group, tp.topic, str(tp.partition)).set(max(lag, 0))
+        except KafkaException as exc:
+            log.debug("lag check failed: %s", exc)
+
+
+def _next_offsets(messages: list[Message]) -> list[TopicPartition]:
+    latest: dict[tuple[str, int], int] = {}
+    for msg in messages:
+        key = (msg.topic(), msg.partition())
+        latest[key] = max(latest.get(key, -1), msg.offset())
+    return [TopicPartition(t, p, off + 1) for (t, p), off in latest.items()]

@@ -1,0 +1,1 @@
+"""Policy decisions from OPA: batched evaluation, typed decisions, fail closed."""

@@ -1,0 +1,48 @@
+"""Versioned prompt templates. Inference builds prompts from them; the release gate checks answers
+against the system prompt (leak detection), so both read them from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    version: str
+    system: str
+    user: str  # str.format fields: context, question
+
+    def render_user(self, question: str, passages: list[tuple[str, str]]) -> str:
+        context = "\n".join(f"[{pid}] {text}" for pid, text in passages)
+        return self.user.format(context=context, question=question)
+
+
+RAG_ANSWER = PromptTemplate(
+    version="rag-answer@2",
+    system=(
+        "You are Harbor Mutual's customer assistant. Answer only from the provided context, "
+        "in one to three short sentences. If the context does not contain the answer, say you do not know."
+    ),
+    user="Context:\n{context}\n\nQuestion: {question}\nAnswer:",
+)
+
+UNDERWRITING_FACTS = PromptTemplate(
+    version="underwriting-facts@1",
+    system="You extract facts from home insurance applications. Reply with JSON only.",
+    user=(
+        "Application:\n{context}\n\nReturn JSON with keys property_type (house|apartment|townhouse|cottage), "
+        "construction_year (integer), flood_zone (true|false), prior_claims (integer), sum_insured (integer). "
+        "{question}"
+    ),
+)
+
+UNDERWRITING_EXPLANATION = PromptTemplate(
+    version="underwriting-explanation@1",
+    system=(
+        "You are Harbor Mutual's underwriting assistant. Explain a risk assessment to an underwriter "
+        "in two short sentences using only the facts given."
+    ),
+    user="Facts:\n{context}\n\n{question}",
+)
+
+TEMPLATES = {t.version: t for t in (RAG_ANSWER, UNDERWRITING_FACTS, UNDERWRITING_EXPLANATION)}

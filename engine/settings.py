@@ -1,0 +1,134 @@
+"""One typed, frozen settings object: GOVERNOR_* environment variables, or a YAML file named by GOVERNOR_CONFIG."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from engine.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Topics(BaseModel):
+    """Topic names; the defaults follow the design note. Each must have a contract in contracts/."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    docs_raw: str = "docs.raw"
+    docs_quarantine: str = "docs.quarantine"
+    prompts_requested: str = "prompts.requested"
+    prompts_admitted: str = "prompts.admitted"
+    answers_draft: str = "answers.draft"
+    answers_approved: str = "answers.approved"
+    answers_rejected: str = "answers.rejected"
+    workflow_applications: str = "workflow.applications"
+    workflow_facts: str = "workflow.facts"
+    dlq: str = "governance.dlq"
+    audit: str = "governance.audit"
+
+
+class Settings(BaseSettings):
+    """Everything Governor can be told. Unset Kafka/OPA addresses mean: use the local stack."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GOVERNOR_", env_nested_delimiter="__", frozen=True, extra="forbid"
+    )
+
+    # Where to find Kafka and OPA. None -> the local stack started by `governor stack up`.
+    bootstrap_servers: str | None = None
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    ssl_ca_location: Path | None = None
+    opa_url: str | None = None
+    opa_timeout_seconds: float = 5.0
+    opa_retries: int = 4
+    opa_backoff_seconds: float = 0.25
+
+    topics: Topics = Field(default_factory=Topics)
+    group_prefix: str = "governor"
+    # Distinguishes members of one stage's group; keeps transactional.id stable across restarts so a
+    # restarted member fences its predecessor and aborts its open transaction at once.
+    instance_id: str = "0"
+    batch_size: int = 100
+    batch_timeout_seconds: float = 0.2
+    transaction_timeout_ms: int = 30000
+
+    contracts_dir: Path = REPO_ROOT / "contracts"
+    policies_dir: Path = REPO_ROOT / "policies"
+    cache_dir: Path = Field(default_factory=lambda: Path(os.environ.get("GOVERNOR_CACHE", "~/.cache/governor")).expanduser())
+    stack_name: str = "default"
+    metrics_port: int = 0
+
+    # Models: "local" runs the packaged models in-process; "openai" talks to an OpenAI-compatible server.
+    embedding_backend: Literal["local", "openai"] = "local"
+    embedding_url: str | None = None
+    embedding_model: str = "all-MiniLM-L6-v2"
+    llm_backend: Literal["local", "openai"] = "local"
+    llm_url: str | None = None
+    llm_model: str = "SmolLM2-135M-Instruct"
+    llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = 60.0
+    llm_max_tokens: int = 160
+    llm_concurrency: int = 4
+    vector_store_url: str | None = None  # Qdrant server; None -> embedded store under cache_dir
+    retrieval_k: int = 3
+    max_answer_chars: int = 2000
+
+    @property
+    def run_dir(self) -> Path:
+        return self.cache_dir / "run" / self.stack_name
+
+    def group(self, stage: str) -> str:
+        return f"{self.group_prefix}.{stage}"
+
+    def transactional_id(self, stage: str) -> str:
+        return f"{self.group_prefix}.{stage}.{self.instance_id}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _YamlFileSource(settings_cls))
+
+
+class _YamlFileSource(PydanticBaseSettingsSource):
+    """Optional YAML file named by GOVERNOR_CONFIG; environment variables win over it."""
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        path = os.environ.get("GOVERNOR_CONFIG")
+        if not path:
+            return {}
+        try:
+            data = yaml.safe_load(Path(path).read_text())
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"GOVERNOR_CONFIG={path}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"GOVERNOR_CONFIG={path}: expected a mapping of setting names to values")
+        return data
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment and file, with explicit overrides; a bad value names the setting."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(f"GOVERNOR_{'__'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        raise ConfigError(f"invalid settings: {problems}") from exc

@@ -1,0 +1,88 @@
+"""`governor stack up|down|status`: the local Kafka + OPA (+ Prometheus) and the state file that names them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from engine.stack import kafka, opa, process
+
+
+@dataclass
+class StackState:
+    """What a running local stack serves; written to <run_dir>/stack.json so every process finds it."""
+
+    bootstrap_servers: str
+    opa_url: str
+    brokers: list[kafka.BrokerNode] = field(default_factory=list)
+    prometheus_url: str | None = None
+
+    @classmethod
+    def load(cls, run_dir: Path) -> StackState | None:
+        path = run_dir / "stack.json"
+        if not path.exists():
+            return None
+        data = json.loads(path.read_text())
+        brokers = [kafka.BrokerNode(**b) for b in data.pop("brokers", [])]
+        return cls(brokers=brokers, **data)
+
+    def save(self, run_dir: Path) -> None:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        (run_dir / "stack.json").write_text(json.dumps(asdict(self), indent=2))
+
+
+def up(cache: Path, run_dir: Path, policies_dir: Path, brokers: int = 1, log: bool = True) -> StackState:
+    """Install (cached) and start Kafka and OPA; a running stack is reused as it is."""
+    current = status(run_dir)
+    if current is not None and all(current.values()):
+        state = StackState.load(run_dir)
+        assert state is not None
+        return state
+
+    def say(msg: str) -> None:
+        if log:
+            print(f"governor stack: {msg}", flush=True)
+
+    say(f"installing Kafka {kafka.KAFKA_VERSION} (cached in {cache})")
+    libs = kafka.install(cache)
+    say(f"installing OPA {opa.OPA_VERSION} (cached in {cache}; the first build takes a few minutes)")
+    binary = opa.install(cache)
+    down(run_dir, quiet=True)
+    say(f"starting {brokers} Kafka broker(s) in KRaft mode")
+    nodes = kafka.start(libs, run_dir, brokers=brokers)
+    say("starting OPA with policies from " + str(policies_dir))
+    opa_port = opa.start(binary, run_dir, policies_dir)
+    state = StackState(
+        bootstrap_servers=",".join(f"127.0.0.1:{n.port}" for n in nodes),
+        opa_url=f"http://127.0.0.1:{opa_port}",
+        brokers=nodes,
+    )
+    state.save(run_dir)
+    return state
+
+
+def status(run_dir: Path) -> dict[str, bool] | None:
+    """Which of the stack's servers answer now; None when no stack was started here."""
+    state = StackState.load(run_dir)
+    if state is None:
+        return None
+    result = {f"kafka-{n.node_id}": process.port_open(n.port) for n in state.brokers}
+    result["opa"] = opa.healthy(state.opa_url)
+    if state.prometheus_url:
+        port = int(state.prometheus_url.rsplit(":", 1)[1])
+        result["prometheus"] = process.port_open(port)
+    return result
+
+
+def down(run_dir: Path, quiet: bool = False) -> list[str]:
+    """Stop what this stack started (found by its pid files), nothing else."""
+    stopped = []
+    for pidfile in sorted(run_dir.glob("*/*.pid")):
+        name = pidfile.stem
+        if process.stop_daemon(pidfile.parent, name):
+            stopped.append(name)
+    (run_dir / "stack.json").unlink(missing_ok=True)
+    if not quiet:
+        print("governor stack: stopped " + (", ".join(stopped) if stopped else "nothing (no server was running)"))
+    return stopped

@@ -1,0 +1,54 @@
+"""Builds the model-side parts (embedder, LLM, vector store) that settings choose: local or remote."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from engine.errors import ConfigError
+from engine.settings import Settings
+
+if TYPE_CHECKING:
+    from engine.models.embeddings import Embedder
+    from engine.models.llm import LLM
+    from engine.models.vector_store import QdrantStore
+
+MINILM_DIMENSION = 384
+
+
+def embedder(settings: Settings) -> Embedder:
+    from engine.models import embeddings
+
+    if settings.embedding_backend == "local":
+        return embeddings.LocalMiniLM(settings.cache_dir / "models" / "all-MiniLM-L6-v2")
+    if not settings.embedding_url:
+        raise ConfigError("GOVERNOR_EMBEDDING_URL is required when GOVERNOR_EMBEDDING_BACKEND=openai")
+    return embeddings.OpenAIEmbeddings(
+        base_url=settings.embedding_url,
+        model=settings.embedding_model,
+        dimension=MINILM_DIMENSION,
+        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+    )
+
+
+def llm(settings: Settings) -> LLM:
+    from engine.models import llm as llm_models
+
+    if settings.llm_backend == "local":
+        return llm_models.LocalLlama()
+    if not settings.llm_url:
+        raise ConfigError("GOVERNOR_LLM_URL is required when GOVERNOR_LLM_BACKEND=openai")
+    return llm_models.OpenAIChat(
+        base_url=settings.llm_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        timeout_s=settings.llm_timeout_seconds,
+        max_concurrency=settings.llm_concurrency,
+    )
+
+
+def vector_store(settings: Settings, dimension: int) -> QdrantStore:
+    from engine.models.vector_store import QdrantStore
+
+    if settings.vector_store_url:
+        return QdrantStore(dimension=dimension, url=settings.vector_store_url)
+    return QdrantStore(dimension=dimension, path=settings.cache_dir / "vectors" / settings.stack_name)

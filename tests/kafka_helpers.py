@@ -1,0 +1,41 @@
+"""Reading topics in tests the way app teams do: read_committed, from the beginning."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from confluent_kafka import Consumer, TopicPartition
+
+from engine.kafka import config
+from engine.settings import Settings
+
+
+def read_all(settings: Settings, topic: str, expect: int | None = None, timeout: float = 30.0) -> list[Any]:
+    """Committed records of `topic` (decoded JSON, or raw bytes when not JSON); waits for `expect` of them."""
+    consumer = Consumer(config.consumer(settings, f"{settings.group_prefix}.reader.{time.monotonic_ns()}"))
+    try:
+        parts = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+        consumer.assign([TopicPartition(topic, p, 0) for p in parts])
+        records: list[Any] = []
+        deadline = time.monotonic() + timeout
+        quiet_since = time.monotonic()
+        while time.monotonic() < deadline:
+            batch = consumer.consume(500, 0.3)
+            for msg in batch:
+                if msg.error():
+                    continue
+                try:
+                    records.append(json.loads(msg.value()))
+                except (TypeError, ValueError):
+                    records.append(msg.value())
+            if batch:
+                quiet_since = time.monotonic()
+            if expect is not None and len(records) >= expect and time.monotonic() - quiet_since > 1.0:
+                break
+            if expect is None and time.monotonic() - quiet_since > 2.0:
+                break
+        return records
+    finally:
+        consumer.close()
