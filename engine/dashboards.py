@@ -36,10 +36,10 @@ GRAFANA_DIR = REPO_ROOT / "dashboards" / "grafana"
 RULES_DIR = REPO_ROOT / "dashboards" / "prometheus"
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 RATE = "$__rate_interval"
-# Label values the rules and panels filter on; the engine must emit exactly these.
+# Label values the panels filter on (the rules in dashboards/prometheus/ use the same); the engine
+# must emit exactly these.
 FAIL_CLOSED_REASONS = "policy_unavailable|validator_error"
 REJECTED = "rejected"
-RELEASE = "release"
 
 # Metric families deliberately on no dashboard, each with why (copied to the README).
 NOT_SHOWN: dict[str, str] = {}
@@ -55,10 +55,6 @@ def _target(expr: str, legend: str = "", ref: str = "A", instant: bool = False) 
     )
 
 
-def _targets(*pairs: tuple[str, str]) -> list[Target]:
-    return [_target(expr, legend, chr(ord("A") + i)) for i, (expr, legend) in enumerate(pairs)]
-
-
 def _vec(metric: str, sel: str = "") -> str:
     return f"{metric}{{{sel}}}" if sel else metric
 
@@ -67,25 +63,37 @@ def _rate(metric: str, by: str, sel: str = "") -> str:
     return f"sum by ({by}) (rate({_vec(metric, sel)}[{RATE}]))"
 
 
-def _quantiles(metric: str, by: str, sel: str = "") -> list[Target]:
-    """p50 and p99 of a histogram, grouped by `by`."""
-    grouping = f"{by}, le" if by else "le"
-    legend = "{{" + by.split(", ")[0] + "}} " if by else ""
-    return _targets(
-        *(
-            (
-                f"histogram_quantile({q}, sum by ({grouping}) (rate({_vec(metric + '_bucket', sel)}[{RATE}])))",
-                f"{legend}p{int(q * 100)}",
-            )
-            for q in (0.5, 0.99)
-        )
-    )
-
-
-def _series(title: str, targets: list[Target], unit: str = "short", desc: str = "") -> TimeSeries:
+def _ts(title: str, unit: str, *queries: tuple[str, str], desc: str = "") -> TimeSeries:
+    """A time series panel, one target per (expr, legend)."""
+    targets = [_target(expr, legend, chr(ord("A") + i)) for i, (expr, legend) in enumerate(queries)]
     return TimeSeries(
         title=title, description=desc, dataSource=DATASOURCE, targets=targets, unit=unit, tooltipMode="multi"
     )
+
+
+def _rate_ts(title: str, metric: str, by: str, sel: str = "", desc: str = "") -> TimeSeries:
+    """Per-second rate of a counter, one line per value of the `by` labels."""
+    legend = " ".join("{{" + label + "}}" for label in by.split(", "))
+    return _ts(title, "ops", (_rate(metric, by, sel), legend), desc=desc)
+
+
+def _hist_ts(
+    title: str, metric: str, by: str = "", sel: str = "", unit: str = "s", mean: bool = False
+) -> TimeSeries:
+    """p50 and p99 (and optionally the mean) of a histogram, per value of `by`."""
+    grouping, bucket = (f"{by}, le" if by else "le"), f"{metric}_bucket"
+    legend = " ".join("{{" + label + "}}" for label in by.split(", ")) + " " if by else ""
+    queries = [
+        (f"histogram_quantile({q}, sum by ({grouping}) (rate({_vec(bucket, sel)}[{RATE}])))", f"{legend}p{p}")
+        for q, p in ((0.5, 50), (0.99, 99))
+    ]
+    if mean:
+        total, count = (
+            f"sum by ({by}) (rate({_vec(metric + '_sum', sel)}[{RATE}]))",
+            _rate(metric + "_count", by, sel),
+        )
+        queries.append((f"{total} / {count}", f"{legend}mean"))
+    return _ts(title, unit, *queries)
 
 
 def _stat(title: str, expr: str, unit: str = "short", red_at: float | None = None, desc: str = "") -> Stat:
@@ -158,161 +166,106 @@ def _dashboard(uid: str, title: str, desc: str, variables: list[Template], panel
 
 def overview() -> Dashboard:
     """Decisions, rejections, policy latency, validators, contracts, DLQ and audit."""
-    g = 'gate=~"$gate"'
-    decisions = f"sum(rate(governor_decisions_total{{{g}}}[{RATE}]))"
-    rejected = f'sum(rate(governor_decisions_total{{{g}, outcome="{REJECTED}"}}[{RATE}]))'
-    fail_closed = f'sum(rate(governor_decisions_total{{{g}, reason=~"{FAIL_CLOSED_REASONS}"}}[{RATE}]))'
+    g, d = 'gate=~"$gate"', "governor_decisions_total"
+    decisions = f"sum(rate({d}{{{g}}}[{RATE}]))"
+    rejected = f'sum(rate({d}{{{g}, outcome="{REJECTED}"}}[{RATE}]))'
+    fail_closed = f'sum(rate({d}{{{g}, reason=~"{FAIL_CLOSED_REASONS}"}}[{RATE}]))'
     rejected_sel = f'{g}, outcome="{REJECTED}"'
-    by_gate_ratio = (
-        f"{_rate('governor_decisions_total', 'gate', rejected_sel)}"
-        f" / {_rate('governor_decisions_total', 'gate', g)}"
-    )
+    ratio_by_gate = f"{_rate(d, 'gate', rejected_sel)} / {_rate(d, 'gate', g)}"
+    fail_closed_help = "Rejected because OPA or a validator failed (policy_unavailable, validator_error)."
+    breaks = f"sum(governor_audit_chain_breaks_total{{{g}}})"
+    build = "max by (instance, version, policy_revision, contracts) (governor_build_info)"
     sections: list[tuple[str, list[Panel]]] = [
-        (
-            "Decisions",
-            [
-                _stat("Decisions /s", decisions, "ops"),
-                _stat("Rejection rate", f"{rejected} / {decisions}", "percentunit"),
-                _stat("Fail-closed decisions /s", fail_closed, "ops", red_at=0.001,
-                      desc="Rejected because OPA or a validator failed (policy_unavailable, validator_error)."),
-                _series("Decisions by outcome", _targets(
-                    (_rate("governor_decisions_total", "gate, outcome", g), "{{gate}} {{outcome}}")), "ops"),
-                _series("Decisions by reason (not approved)", _targets(
-                    (_rate("governor_decisions_total", "gate, reason", f'{g}, outcome!="approved"'),
-                     "{{gate}} {{reason}}")), "ops"),
-                _series("Rejection rate by gate", _targets((by_gate_ratio, "{{gate}}")), "percentunit"),
-            ],
-        ),
-        (
-            "Policy (OPA)",
-            [
-                _series("Policy evaluation latency (one OPA round trip)",
-                        _quantiles("governor_policy_eval_seconds", "gate", g), "s"),
-                _series("Gate latency (consume to decision)",
-                        _quantiles("governor_gate_latency_seconds", "gate", g), "s"),
-                _series("Policy batch size", [
-                    *_quantiles("governor_policy_batch_size", "gate", g),
-                    _target(f"{_rate('governor_policy_batch_size_sum', 'gate', g)} / "
-                            f"{_rate('governor_policy_batch_size_count', 'gate', g)}", "{{gate}} mean", "C"),
-                ]),
-                _series("OPA round trips failed /s (before retry)", _targets(
-                    (_rate("governor_policy_errors_total", "gate", g), "{{gate}}")), "ops"),
-            ],
-        ),
-        (
-            "Validators, contracts, DLQ and audit",
-            [
-                _series("Validator failures /s", _targets(
-                    (_rate("governor_validator_failures_total", "validator"), "{{validator}}")), "ops"),
-                _series("Validator errors /s (gate fails closed)", _targets(
-                    (_rate("governor_validator_errors_total", "validator"), "{{validator}}")), "ops"),
-                _series("Contract violations /s", _targets(
-                    (_rate("governor_contract_violations_total", "topic, direction"),
-                     "{{topic}} {{direction}}")), "ops"),
-                _series("Dead-lettered messages /s", _targets(
-                    (_rate("governor_dlq_messages_total", "stage, reason"), "{{stage}} {{reason}}")), "ops"),
-                _series("Audit records vs decisions /s", _targets(
-                    (_rate("governor_audit_records_total", "gate", g), "{{gate}} audit records"),
-                    (_rate("governor_decisions_total", "gate", g), "{{gate}} decisions"),
-                ), "ops", desc="One audit record per decision: the two lines should overlap."),
-                _stat("Audit chain breaks (since process start)",
-                      f"sum(governor_audit_chain_breaks_total{{{g}}})", red_at=1),
-                Table(title="Build and governance revision in force", dataSource=DATASOURCE, targets=[
-                    _target("max by (instance, version, policy_revision, contracts) (governor_build_info)",
-                            instant=True)]),
-            ],
-        ),
-    ]
-    gate = _query_var("gate", "governor_decisions_total", "gate")
-    return _dashboard("governor-overview", "Governor / Governance overview",
-                      "What the gates decide and why.", [gate], _layout(sections))
+        ("Decisions", [
+            _stat("Decisions /s", decisions, "ops"),
+            _stat("Rejection rate", f"{rejected} / {decisions}", "percentunit"),
+            _stat("Fail-closed decisions /s", fail_closed, "ops", red_at=0.001, desc=fail_closed_help),
+            _rate_ts("Decisions by outcome", d, "gate, outcome", g),
+            _rate_ts("Decisions by reason (not approved)", d, "gate, reason", f'{g}, outcome!="approved"'),
+            _ts("Rejection rate by gate", "percentunit", (ratio_by_gate, "{{gate}}")),
+        ]),
+        ("Policy (OPA)", [
+            _hist_ts("Policy evaluation latency (one OPA call)", "governor_policy_eval_seconds", "gate", g),
+            _hist_ts("Gate latency (consume to decision)", "governor_gate_latency_seconds", "gate", g),
+            _hist_ts("Policy batch size", "governor_policy_batch_size", "gate", g, unit="short", mean=True),
+            _rate_ts("OPA round trips failed /s (before retry)", "governor_policy_errors_total", "gate", g),
+        ]),
+        ("Validators, contracts, DLQ and audit", [
+            _rate_ts("Validator failures /s", "governor_validator_failures_total", "validator"),
+            _rate_ts("Validator errors /s (fail closed)", "governor_validator_errors_total", "validator"),
+            _rate_ts("Contract violations /s", "governor_contract_violations_total", "topic, direction"),
+            _rate_ts("Dead-lettered messages /s", "governor_dlq_messages_total", "stage, reason"),
+            _ts("Audit records vs decisions /s", "ops",
+                (_rate("governor_audit_records_total", "gate", g), "{{gate}} audit records"),
+                (_rate(d, "gate", g), "{{gate}} decisions"),
+                desc="One audit record per decision: the two lines should overlap."),
+            _stat("Audit chain breaks (since start)", breaks, red_at=1),
+            Table(title="Build and governance revision in force", dataSource=DATASOURCE,
+                  targets=[_target(build, instant=True)]),
+        ]),
+    ]  # fmt: skip
+    gate = _query_var("gate", d, "gate")
+    return _dashboard("governor-overview", "Governor / Governance overview", "What the gates decide and why.",
+                      [gate], _layout(sections))  # fmt: skip
 
 
 def pipeline() -> Dashboard:
     """Per-stage throughput, latency, batches, in-flight work, lag and transactions."""
     s, grp = 'stage=~"$stage"', 'group=~"$group"'
     lag = f"max by (group, topic, partition) (governor_consumer_lag_messages{{{grp}}})"
+    lag_sum = f"sum by (group, topic) ({lag})"
     sections: list[tuple[str, list[Panel]]] = [
-        (
-            "Throughput",
-            [
-                _series("Messages consumed /s", _targets(
-                    (_rate("governor_messages_consumed_total", "stage, topic", s), "{{stage}} <- {{topic}}")),
-                    "ops"),
-                _series("Messages produced /s", _targets(
-                    (_rate("governor_messages_produced_total", "stage, topic", s), "{{stage}} -> {{topic}}")),
-                    "ops"),
-                _series("Transactions /s by outcome", _targets(
-                    (_rate("governor_transactions_total", "stage, outcome", s), "{{stage}} {{outcome}}")), "ops"),
-            ],
-        ),
-        (
-            "Latency and batches",
-            [
-                _series("Stage latency per batch", _quantiles("governor_stage_latency_seconds", "stage", s), "s"),
-                _series("Batch size", _quantiles("governor_batch_size", "stage", s)),
-                _series("In-flight messages (consumed, not committed)", _targets(
-                    (f"sum by (stage) (governor_in_flight_messages{{{s}}})", "{{stage}}"))),
-            ],
-        ),
-        (
-            "Consumer lag",
-            [
-                _series("Consumer lag by group and topic", _targets(
-                    (f"sum by (group, topic) ({lag})", "{{group}} {{topic}}"))),
-                _series("Consumer lag by partition", _targets((lag, "{{group}} {{topic}}[{{partition}}]"))),
-            ],
-        ),
+        ("Throughput", [
+            _rate_ts("Messages consumed /s", "governor_messages_consumed_total", "stage, topic", s),
+            _rate_ts("Messages produced /s", "governor_messages_produced_total", "stage, topic", s),
+            _rate_ts("Transactions /s by outcome", "governor_transactions_total", "stage, outcome", s),
+        ]),
+        ("Latency and batches", [
+            _hist_ts("Stage latency per batch", "governor_stage_latency_seconds", "stage", s),
+            _hist_ts("Batch size", "governor_batch_size", "stage", s, unit="short", mean=True),
+            _ts("In-flight messages (consumed, not committed)", "short",
+                (f"sum by (stage) (governor_in_flight_messages{{{s}}})", "{{stage}}")),
+        ]),
+        ("Consumer lag", [
+            _ts("Consumer lag by group and topic", "short", (lag_sum, "{{group}} {{topic}}")),
+            _ts("Consumer lag by partition", "short", (lag, "{{group}} {{topic}}[{{partition}}]")),
+        ]),
+    ]  # fmt: skip
+    variables = [
+        _query_var("stage", "governor_messages_consumed_total", "stage"),
+        _query_var("group", "governor_consumer_lag_messages", "group"),
     ]
-    stage = _query_var("stage", "governor_messages_consumed_total", "stage")
-    group = _query_var("group", "governor_consumer_lag_messages", "group")
-    return _dashboard("governor-pipeline", "Governor / Pipeline stages",
-                      "Each stage's consumer group: throughput, latency, lag.", [stage, group],
-                      _layout(sections))
+    about = "Each stage's consumer group: throughput, latency, lag."
+    return _dashboard("governor-pipeline", "Governor / Pipeline stages", about, variables, _layout(sections))
 
 
 def models() -> Dashboard:
     """The LLM, retrieval, embeddings, vector store and augmentation data quality."""
-    b = 'backend=~"$backend"'
+    b, llm, emb = 'backend=~"$backend"', "governor_llm_request_seconds", "governor_embedding_batch_size"
+    by_outcome = (
+        f"histogram_quantile(0.99, sum by (backend, outcome, le) (rate({llm}_bucket{{{b}}}[{RATE}])))"
+    )
     sections: list[tuple[str, list[Panel]]] = [
-        (
-            "LLM",
-            [
-                _series("LLM request latency", _quantiles("governor_llm_request_seconds", "backend", b), "s"),
-                _series("LLM p99 latency by outcome", _targets((
-                    f"histogram_quantile(0.99, sum by (backend, outcome, le) "
-                    f"(rate(governor_llm_request_seconds_bucket{{{b}}}[{RATE}])))", "{{backend}} {{outcome}}")),
-                    "s"),
-                _series("LLM requests /s by outcome", _targets(
-                    (_rate("governor_llm_request_seconds_count", "backend, outcome", b),
-                     "{{backend}} {{outcome}}")), "ops"),
-            ],
-        ),
-        (
-            "Retrieval and embeddings",
-            [
-                _series("Retrieval latency (vector search)", _quantiles("governor_retrieval_seconds", ""), "s"),
-                _series("Retrievals /s", _targets(
-                    (f"sum(rate(governor_retrieval_seconds_count[{RATE}]))", "searches")), "ops"),
-                _series("Embedding batch latency", _quantiles("governor_embedding_seconds", ""), "s"),
-                _series("Embedding batch size", _quantiles("governor_embedding_batch_size", "")),
-                _series("Texts embedded /s", _targets(
-                    (f"sum(rate(governor_embedding_batch_size_sum[{RATE}]))", "texts")), "ops"),
-                _series("Vector store chunks", _targets(("max(governor_vector_store_chunks)", "chunks"))),
-            ],
-        ),
-        (
-            "Data quality",
-            [
-                _series("Augmentation batches checked /s by outcome", _targets(
-                    (_rate("governor_quality_batches_total", "outcome"), "{{outcome}}")), "ops"),
-            ],
-        ),
-    ]
-    backend = _query_var("backend", "governor_llm_request_seconds_count", "backend")
-    return _dashboard("governor-models", "Governor / LLM and retrieval",
-                      "Model calls behind the inference and augmentation stages.", [backend],
-                      _layout(sections))
+        ("LLM", [
+            _hist_ts("LLM request latency", llm, "backend", b),
+            _ts("LLM p99 latency by outcome", "s", (by_outcome, "{{backend}} {{outcome}}")),
+            _rate_ts("LLM requests /s by outcome", f"{llm}_count", "backend, outcome", b),
+        ]),
+        ("Retrieval and embeddings", [
+            _hist_ts("Retrieval latency (vector search)", "governor_retrieval_seconds"),
+            _ts("Retrievals /s", "ops", (f"sum(rate(governor_retrieval_seconds_count[{RATE}]))", "searches")),
+            _hist_ts("Embedding batch latency", "governor_embedding_seconds"),
+            _hist_ts("Embedding batch size", emb, unit="short"),
+            _ts("Texts embedded /s", "ops", (f"sum(rate({emb}_sum[{RATE}]))", "texts")),
+            _ts("Vector store chunks", "short", ("max(governor_vector_store_chunks)", "chunks")),
+        ]),
+        ("Data quality", [
+            _rate_ts("Augmentation batches checked /s", "governor_quality_batches_total", "outcome"),
+        ]),
+    ]  # fmt: skip
+    backend = _query_var("backend", f"{llm}_count", "backend")
+    about = "Model calls behind the inference and augmentation stages."
+    return _dashboard("governor-models", "Governor / LLM and retrieval", about, [backend], _layout(sections))
 
 
 DASHBOARDS = {"governance-overview": overview, "pipeline-stages": pipeline, "llm-retrieval": models}
@@ -386,7 +339,7 @@ def iter_panels(dashboard: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 def rule_groups(rules_dir: Path = RULES_DIR) -> list[tuple[str, dict[str, Any]]]:
     """(file name, rule) for every rule in every rules file."""
-    out = []
+    out: list[tuple[str, dict[str, Any]]] = []
     for path in sorted(rules_dir.glob("*.yml")):
         for group in yaml.safe_load(path.read_text())["groups"]:
             out.extend((path.name, rule) for rule in group["rules"])
@@ -416,7 +369,9 @@ def all_queries(rules_dir: Path = RULES_DIR) -> list[tuple[str, str]]:
         if "record" in rule:
             out.append((f"{file}: {rule['record']}", rule["expr"]))
         else:
-            out.extend((f"{file}: {rule['alert']} reads", sel) for sel in dict.fromkeys(selectors(rule["expr"])))
+            out.extend(
+                (f"{file}: {rule['alert']} reads", sel) for sel in dict.fromkeys(selectors(rule["expr"]))
+            )
     return out
 
 
