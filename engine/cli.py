@@ -21,10 +21,8 @@ def _stack_up(args: argparse.Namespace, settings: Settings) -> int:
     from engine.stack import local
 
     state = local.up(settings.cache_dir, settings.run_dir, settings.policies_dir, brokers=args.brokers)
-    if args.with_prometheus:
-        from engine.stack import prometheus_local
-
-        state = prometheus_local.up(settings, state)
+    if args.with_prometheus and not state.prometheus_url:
+        state = local.with_prometheus(settings.run_dir, state)
     _provision(settings)
     print(f"kafka      {state.bootstrap_servers}")
     print(f"opa        {state.opa_url}")
@@ -60,7 +58,9 @@ def _provision(settings: Settings) -> list[str]:
     from engine.contracts.registry import ContractRegistry
     from engine.kafka.admin import ensure_topics
 
-    created = ensure_topics(settings, ContractRegistry.load(settings.contracts_dir, settings.topics).topic_specs())
+    created = ensure_topics(
+        settings, ContractRegistry.load(settings.contracts_dir, settings.topics).topic_specs()
+    )
     if created:
         print(f"provisioned topics: {', '.join(sorted(created))}")
     return created
@@ -116,7 +116,9 @@ def _contracts_diff(args: argparse.Namespace, settings: Settings) -> int:
         breaks = ",".join(sorted(m.value for m in change.breaks)) or "none"
         print(f"{change.path}: {change.kind} (breaks: {breaks}): {change.message}")
     verdict = "compatible" if report.compatible else "INCOMPATIBLE"
-    print(f"{args.mode}: {verdict} ({len(report.changes)} change(s), {len(report.incompatibilities)} breaking)")
+    print(
+        f"{args.mode}: {verdict} ({len(report.changes)} change(s), {len(report.incompatibilities)} breaking)"
+    )
     return 0 if report.compatible else 1
 
 
@@ -134,7 +136,10 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from engine.stages import launcher
 
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
-    metrics.serve(args.metrics_port or settings.metrics_port, contracts=registry.revision())
+    from engine.stack.local import METRICS_PORTS
+
+    port = args.metrics_port or settings.metrics_port or METRICS_PORTS[args.stage]
+    metrics.serve(port, contracts=registry.revision())
     processor = launcher.build(args.stage, settings, registry)
     print(f"governor: {args.stage} running (group {settings.group(args.stage)}); Ctrl-C stops", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
@@ -169,7 +174,10 @@ def _audit_tail(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps(r))
         else:
             reasons = ",".join(r["reasons"]) or "-"
-            print(f"{r['decided_at']} {r['gate']:9} {r['outcome']:8} {reasons:40} trace={r['subject']['trace_id']}")
+            print(
+                f"{r['decided_at']} {r['gate']:9} {r['outcome']:8} {reasons:40} "
+                f"trace={r['subject']['trace_id']}"
+            )
         shown += 1
         if args.limit and shown >= args.limit:
             break
@@ -189,8 +197,12 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True, metavar="ACTION"
     )
     up = stack.add_parser("up", help="install (cached) and start the stack, provision contract topics")
-    up.add_argument("--brokers", type=int, default=1, choices=[1, 3], help="Kafka brokers (3 for fault tests)")
-    up.add_argument("--with-prometheus", action="store_true", help="also start Prometheus with Governor's rules")
+    up.add_argument(
+        "--brokers", type=int, default=1, choices=[1, 3], help="Kafka brokers (3 for fault tests)"
+    )
+    up.add_argument(
+        "--with-prometheus", action="store_true", help="also start Prometheus with Governor's rules"
+    )
     up.set_defaults(func=_stack_up)
     stack.add_parser("down", help="stop what `stack up` started, nothing else").set_defaults(func=_stack_down)
     stack.add_parser("status", help="what runs, and where").set_defaults(func=_stack_status)
@@ -199,9 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True, metavar="ACTION"
     )
     contracts.add_parser("list", help="every contract and its metadata").set_defaults(func=_contracts_list)
-    contracts.add_parser("check", help="load all contracts; fail on an incompatible version change").set_defaults(
-        func=_contracts_check
-    )
+    contracts.add_parser(
+        "check", help="load all contracts; fail on an incompatible version change"
+    ).set_defaults(func=_contracts_check)
     contracts.add_parser("provision", help="create missing topics from contract metadata").set_defaults(
         func=_contracts_provision
     )
@@ -220,7 +232,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run one stage as a member of its consumer group")
     run.add_argument("stage", choices=["admission", "release", "augment", "infer", "workflow"])
-    run.add_argument("--metrics-port", type=int, default=0, help="serve /metrics on 127.0.0.1:PORT")
+    run.add_argument(
+        "--metrics-port",
+        type=int,
+        default=0,
+        help="serve /metrics on 127.0.0.1:PORT (default: per stage, 9471-9475)",
+    )
     run.set_defaults(func=_run)
 
     audit = sub.add_parser("audit", help="the audit trail on governance.audit").add_subparsers(

@@ -24,8 +24,10 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
         if policies is None:
             gate = runner.build_policy_gate("release", settings, runner.policy_client(settings), embed)
             return replay.replay(gate, drafts)
-        with TemporaryOPA(settings.cache_dir, policies) as url:
-            gate = runner.build_policy_gate("release", settings, runner.policy_client(settings, url), embed)
+        with TemporaryOPA(settings.cache_dir, policies) as server:
+            gate = runner.build_policy_gate(
+                "release", settings, runner.policy_client(settings, server.url), embed
+            )
             return replay.replay(gate, drafts)
 
     decisions = decide(Path(args.policies) if args.policies else None)
@@ -37,12 +39,60 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
         if args.output:
             out.close()
     counts = {o: sum(1 for d in decisions if d.outcome == o) for o in ("approved", "rejected", "dlq")}
-    print(f"replay: {len(decisions)} drafts: " + ", ".join(f"{n} {o}" for o, n in counts.items()), file=sys.stderr)
+    print(
+        f"replay: {len(decisions)} drafts: " + ", ".join(f"{n} {o}" for o, n in counts.items()),
+        file=sys.stderr,
+    )
     if args.compare:
         changed = replay.changes(decisions, decide(Path(args.compare)))
         for change in changed:
             print(json.dumps(change), file=sys.stderr if not args.output else sys.stdout)
-        print(f"compare: {len(changed)} of {len(decisions)} decisions change with {args.compare}", file=sys.stderr)
+        print(
+            f"compare: {len(changed)} of {len(decisions)} decisions change with {args.compare}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from engine.client import GovernorClient
+
+    with GovernorClient(settings) as client:
+        answer = client.ask(args.question, tenant=args.tenant, user=args.user, timeout=args.timeout)
+    if args.json:
+        print(json.dumps(answer.__dict__, default=list))
+    elif answer.outcome == "approved":
+        print(answer.text)
+        if answer.citations:
+            print(f"\ncitations: {', '.join(answer.citations)}")
+    else:
+        print(f"stopped at the {answer.gate} gate:")
+        for code, message in answer.reasons:
+            print(f"  {code}: {message}")
+    return 0 if answer.outcome == "approved" else 3
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from engine import demo
+
+    return demo.run(settings, keep_running=args.keep_running)
+
+
+def _bench(args: argparse.Namespace, settings: Settings) -> int:
+    from engine import bench
+    from engine.endpoints import bootstrap_servers, opa_url
+    from engine.stack import local
+
+    if not (settings.bootstrap_servers and settings.opa_url):
+        state = local.up(settings.cache_dir, settings.run_dir, settings.policies_dir)
+        settings = settings.model_copy(
+            update={"bootstrap_servers": state.bootstrap_servers, "opa_url": state.opa_url}
+        )
+    print(f"broker {bootstrap_servers(settings)}, OPA {opa_url(settings)}", flush=True)
+    if args.what == "gate":
+        bench.bench_gate(settings.model_copy(update={"batch_size": args.batch_size}), args.count)
+    else:
+        bench.bench_pipeline(settings, args.questions)
     return 0
 
 
@@ -61,3 +111,32 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     rp.add_argument("--output", help="write decisions here instead of stdout")
     rp.add_argument("--compare", metavar="DIR2", help="a second policy folder for shadow evaluation")
     rp.set_defaults(func=_replay)
+
+    ask = sub.add_parser(
+        "ask", help="ask the governed assistant; prints the approved answer or why it was stopped"
+    )
+    ask.add_argument("question")
+    ask.add_argument("--tenant", default="acme-insurance", help="tenant whose policies apply")
+    ask.add_argument("--user", default="cli-user")
+    ask.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for a decision")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.set_defaults(func=_ask)
+
+    demo = sub.add_parser(
+        "demo",
+        help="the main job: start everything, index a corpus, ask scripted questions, run a workflow",
+    )
+    demo.add_argument("--keep-running", action="store_true", help="keep the stages running afterwards")
+    demo.set_defaults(func=_demo)
+
+    bench = sub.add_parser("bench", help="benchmarks with a baseline measured in the same run")
+    bench.add_argument(
+        "what",
+        choices=["gate", "pipeline"],
+        help="gate: release gate vs raw pass-through; "
+        "pipeline: embedding throughput and end-to-end latency by stage",
+    )
+    bench.add_argument("--count", type=int, default=500, help="drafts for `bench gate`")
+    bench.add_argument("--batch-size", type=int, default=100, help="consumer batch size for `bench gate`")
+    bench.add_argument("--questions", type=int, default=3, help="questions for `bench pipeline`")
+    bench.set_defaults(func=_bench)

@@ -13,7 +13,8 @@ def bootstrap_servers(settings: Settings) -> str:
     state = StackState.load(settings.run_dir)
     if state is None:
         raise ConfigError(
-            "no Kafka configured: set GOVERNOR_BOOTSTRAP_SERVERS, or start the local stack with `governor stack up`"
+            "no Kafka configured: set GOVERNOR_BOOTSTRAP_SERVERS, "
+            "or start the local stack with `governor stack up`"
         )
     return state.bootstrap_servers
 
@@ -23,5 +24,7 @@ def opa_url(settings: Settings) -> str:
         return settings.opa_url.rstrip("/")
     state = StackState.load(settings.run_dir)
     if state is None:
-        raise ConfigError("no OPA configured: set GOVERNOR_OPA_URL, or start the local stack with `governor stack up`")
+        raise ConfigError(
+            "no OPA configured: set GOVERNOR_OPA_URL, or start the local stack with `governor stack up`"
+        )
     return state.opa_url

@@ -15,20 +15,32 @@ SIZE_BUCKETS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 
 DECISIONS = Counter("governor_decisions", "Gate decisions.", ["gate", "outcome", "reason"])
 GATE_LATENCY = Histogram(
-    "governor_gate_latency_seconds", "Time from consume to decision, per message.", ["gate"], buckets=LATENCY_BUCKETS
+    "governor_gate_latency_seconds",
+    "Time from consume to decision, per message.",
+    ["gate"],
+    buckets=LATENCY_BUCKETS,
 )
 POLICY_EVAL = Histogram(
-    "governor_policy_eval_seconds", "One OPA round trip (a batch of decisions).", ["gate"], buckets=LATENCY_BUCKETS
+    "governor_policy_eval_seconds",
+    "One OPA round trip (a batch of decisions).",
+    ["gate"],
+    buckets=LATENCY_BUCKETS,
 )
-POLICY_BATCH = Histogram("governor_policy_batch_size", "Decisions per OPA round trip.", ["gate"], buckets=SIZE_BUCKETS)
+POLICY_BATCH = Histogram(
+    "governor_policy_batch_size", "Decisions per OPA round trip.", ["gate"], buckets=SIZE_BUCKETS
+)
 POLICY_ERRORS = Counter("governor_policy_errors", "Failed OPA round trips (before retry).", ["gate"])
 CONTRACT_VIOLATIONS = Counter(
     "governor_contract_violations", "Events refused by their contract.", ["topic", "direction"]
 )
 VALIDATOR_FAILURES = Counter("governor_validator_failures", "Validator verdicts that failed.", ["validator"])
-VALIDATOR_ERRORS = Counter("governor_validator_errors", "Validators that raised (gate fails closed).", ["validator"])
+VALIDATOR_ERRORS = Counter(
+    "governor_validator_errors", "Validators that raised (gate fails closed).", ["validator"]
+)
 MESSAGES_IN = Counter("governor_messages_consumed", "Messages consumed.", ["stage", "topic"])
-MESSAGES_OUT = Counter("governor_messages_produced", "Messages produced (committed or not).", ["stage", "topic"])
+MESSAGES_OUT = Counter(
+    "governor_messages_produced", "Messages produced (committed or not).", ["stage", "topic"]
+)
 DLQ = Counter("governor_dlq_messages", "Messages sent to the dead-letter topic.", ["stage", "reason"])
 TRANSACTIONS = Counter("governor_transactions", "Kafka transactions.", ["stage", "outcome"])
 AUDIT_RECORDS = Counter("governor_audit_records", "Audit records written.", ["gate"])
@@ -36,24 +48,51 @@ AUDIT_CHAIN_BREAKS = Counter(
     "governor_audit_chain_breaks", "Audit chain heads that failed verification on recovery.", ["gate"]
 )
 STAGE_LATENCY = Histogram(
-    "governor_stage_latency_seconds", "Processing time per batch in a stage.", ["stage"], buckets=LATENCY_BUCKETS
+    "governor_stage_latency_seconds",
+    "Processing time per batch in a stage.",
+    ["stage"],
+    buckets=LATENCY_BUCKETS,
 )
-BATCH_SIZE = Histogram("governor_batch_size", "Messages per processed batch.", ["stage"], buckets=SIZE_BUCKETS)
+BATCH_SIZE = Histogram(
+    "governor_batch_size", "Messages per processed batch.", ["stage"], buckets=SIZE_BUCKETS
+)
 IN_FLIGHT = Gauge("governor_in_flight_messages", "Messages consumed but not yet committed.", ["stage"])
 CONSUMER_LAG = Gauge(
-    "governor_consumer_lag_messages", "High watermark minus committed offset.", ["group", "topic", "partition"]
+    "governor_consumer_lag_messages",
+    "High watermark minus committed offset.",
+    ["group", "topic", "partition"],
 )
 LLM_REQUEST = Histogram(
     "governor_llm_request_seconds", "One LLM call.", ["backend", "outcome"], buckets=LATENCY_BUCKETS
 )
 RETRIEVAL = Histogram("governor_retrieval_seconds", "Vector store search.", buckets=LATENCY_BUCKETS)
 EMBEDDING_SECONDS = Histogram("governor_embedding_seconds", "One embedding batch.", buckets=LATENCY_BUCKETS)
-EMBEDDING_BATCH = Histogram("governor_embedding_batch_size", "Texts per embedding batch.", buckets=SIZE_BUCKETS)
-VECTOR_STORE_CHUNKS = Gauge("governor_vector_store_chunks", "Chunks in the vector store.")
-QUALITY_BATCHES = Counter("governor_quality_batches", "Augmentation batches checked for quality.", ["outcome"])
-BUILD_INFO = Gauge(
-    "governor_build_info", "Build and governance revision in force.", ["version", "policy_revision", "contracts"]
+EMBEDDING_BATCH = Histogram(
+    "governor_embedding_batch_size", "Texts per embedding batch.", buckets=SIZE_BUCKETS
 )
+VECTOR_STORE_CHUNKS = Gauge("governor_vector_store_chunks", "Chunks in the vector store.")
+QUALITY_BATCHES = Counter(
+    "governor_quality_batches", "Augmentation batches checked for quality.", ["outcome"]
+)
+BUILD_INFO = Gauge(
+    "governor_build_info",
+    "Build and governance revision in force.",
+    ["version", "policy_revision", "contracts"],
+)
+
+
+def prime_stage(stage: str, gate: str | None = None) -> None:
+    """Create the series alerts watch at zero, so increase() sees the first real event and dashboards
+    show 0 rather than nothing."""
+    for outcome in ("committed", "aborted"):
+        TRANSACTIONS.labels(stage, outcome)
+    IN_FLIGHT.labels(stage).set(0)
+    if gate:
+        for reason in ("policy_unavailable", "validator_error"):
+            DECISIONS.labels(gate, "rejected", reason)
+        DECISIONS.labels(gate, "approved", "none")
+        AUDIT_CHAIN_BREAKS.labels(gate)
+        AUDIT_RECORDS.labels(gate)
 
 
 def serve(port: int, policy_revision: str = "unknown", contracts: str = "unknown") -> None:

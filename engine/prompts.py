@@ -31,7 +31,8 @@ UNDERWRITING_FACTS = PromptTemplate(
     system="You extract facts from home insurance applications. Reply with JSON only.",
     user=(
         "Application:\n{context}\n\nReturn JSON with keys property_type (house|apartment|townhouse|cottage), "
-        "construction_year (integer), flood_zone (true|false), prior_claims (integer), sum_insured (integer). "
+        "construction_year (integer), flood_zone (true|false), prior_claims (integer), "
+        "sum_insured (integer). "
         "{question}"
     ),
 )

@@ -1,4 +1,4 @@
-"""One typed, frozen settings object: GOVERNOR_* environment variables, or a YAML file named by GOVERNOR_CONFIG."""
+"""One typed, frozen settings object: GOVERNOR_* environment variables, or a YAML file (GOVERNOR_CONFIG)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,9 @@ class Settings(BaseSettings):
 
     contracts_dir: Path = REPO_ROOT / "contracts"
     policies_dir: Path = REPO_ROOT / "policies"
-    cache_dir: Path = Field(default_factory=lambda: Path(os.environ.get("GOVERNOR_CACHE", "~/.cache/governor")).expanduser())
+    cache_dir: Path = Field(
+        default_factory=lambda: Path(os.environ.get("GOVERNOR_CACHE", "~/.cache/governor")).expanduser()
+    )
     stack_name: str = "default"
     metrics_port: int = 0
 
@@ -78,7 +80,8 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = 60.0
     llm_max_tokens: int = 160
     llm_concurrency: int = 4
-    vector_store_url: str | None = None  # Qdrant server; None -> embedded store under cache_dir
+    vector_store_url: str | None = None  # Qdrant server; None -> the embedded store at vector_store_path
+    vector_store_path: Path | None = None  # default: <cache_dir>/vectors/<stack_name>
     retrieval_k: int = 3
     max_answer_chars: int = 2000
 
@@ -130,5 +133,7 @@ def load_settings(**overrides: Any) -> Settings:
     try:
         return Settings(**overrides)
     except ValidationError as exc:
-        problems = "; ".join(f"GOVERNOR_{'__'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"GOVERNOR_{'__'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+        )
         raise ConfigError(f"invalid settings: {problems}") from exc

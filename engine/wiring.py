@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from engine.errors import ConfigError
 from engine.settings import Settings
@@ -12,14 +14,26 @@ if TYPE_CHECKING:
     from engine.models.llm import LLM
     from engine.models.vector_store import QdrantStore
 
+T = TypeVar("T")
 MINILM_DIMENSION = 384
+_shared: dict[tuple[str, ...], Any] = {}
+_shared_lock = threading.Lock()
+
+
+def _once(key: tuple[str, ...], build: Callable[[], T]) -> T:
+    """One instance per process: stages run as threads share one model and one embedded store."""
+    with _shared_lock:
+        if key not in _shared:
+            _shared[key] = build()
+        return cast(T, _shared[key])
 
 
 def embedder(settings: Settings) -> Embedder:
     from engine.models import embeddings
 
     if settings.embedding_backend == "local":
-        return embeddings.LocalMiniLM(settings.cache_dir / "models" / "all-MiniLM-L6-v2")
+        path = settings.cache_dir / "models" / "all-MiniLM-L6-v2"
+        return _once(("embedder", str(path)), lambda: embeddings.LocalMiniLM(path))
     if not settings.embedding_url:
         raise ConfigError("GOVERNOR_EMBEDDING_URL is required when GOVERNOR_EMBEDDING_BACKEND=openai")
     return embeddings.OpenAIEmbeddings(
@@ -34,7 +48,7 @@ def llm(settings: Settings) -> LLM:
     from engine.models import llm as llm_models
 
     if settings.llm_backend == "local":
-        return llm_models.LocalLlama()
+        return _once(("llm", "local"), llm_models.LocalLlama)
     if not settings.llm_url:
         raise ConfigError("GOVERNOR_LLM_URL is required when GOVERNOR_LLM_BACKEND=openai")
     return llm_models.OpenAIChat(
@@ -50,5 +64,7 @@ def vector_store(settings: Settings, dimension: int) -> QdrantStore:
     from engine.models.vector_store import QdrantStore
 
     if settings.vector_store_url:
-        return QdrantStore(dimension=dimension, url=settings.vector_store_url)
-    return QdrantStore(dimension=dimension, path=settings.cache_dir / "vectors" / settings.stack_name)
+        url = settings.vector_store_url
+        return _once(("store", url), lambda: QdrantStore(dimension=dimension, url=url))
+    path = settings.vector_store_path or settings.cache_dir / "vectors" / settings.stack_name
+    return _once(("store", str(path)), lambda: QdrantStore(dimension=dimension, path=path))

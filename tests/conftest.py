@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import shutil
 import socket
 import tempfile
 import uuid
@@ -97,8 +98,10 @@ def test_settings(stack_endpoints: dict[str, str]) -> Iterator[Any]:
         opa_retries=1,
         opa_backoff_seconds=0.1,
         batch_timeout_seconds=0.1,
+        vector_store_path=Path(tempfile.mkdtemp(prefix="governor-test-vectors-")),
     )
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
     ensure_topics(settings, registry.topic_specs())
     yield settings
     delete_topics(settings, [spec.name for spec in registry.topic_specs()])
+    shutil.rmtree(str(settings.vector_store_path), ignore_errors=True)

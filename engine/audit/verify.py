@@ -13,6 +13,7 @@ from confluent_kafka import Consumer, TopicPartition
 
 from engine.audit import chain
 from engine.kafka import config
+from engine.kafka.record import Record
 from engine.settings import Settings
 
 
@@ -45,7 +46,9 @@ def verify(located: Iterable[LocatedRecord]) -> VerifyReport:
         r = item.record
         cid = str(r.get("chain", "?"))
         if chain.record_hash(r) != r.get("hash"):
-            report.problems.append(f"{item.where}: chain {cid} seq {r.get('seq')}: content does not match its hash")
+            report.problems.append(
+                f"{item.where}: chain {cid} seq {r.get('seq')}: content does not match its hash"
+            )
         head = heads.get(cid)
         expected_seq, expected_prev = (0, chain.GENESIS) if head is None else (head.seq + 1, head.hash)
         if r.get("seq") != expected_seq or r.get("prev_hash") != expected_prev:
@@ -68,23 +71,31 @@ def read_file(path: Path) -> Iterator[LocatedRecord]:
                 yield LocatedRecord(f"{path.name}:{number}", data.get("payload", data))
 
 
-def read_topic(settings: Settings, follow: bool = False, idle_seconds: float = 3.0) -> Iterator[LocatedRecord]:
+def read_topic(
+    settings: Settings, follow: bool = False, idle_seconds: float = 3.0
+) -> Iterator[LocatedRecord]:
     """Every committed record on the audit topic, partition by partition in offset order."""
     topic = settings.topics.audit
     consumer = Consumer(config.consumer(settings, f"{settings.group_prefix}.audit-reader"))
     try:
         partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-        ends = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions}
+        ends = {
+            p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions
+        }
         consumer.assign([TopicPartition(topic, p, 0) for p in partitions])
         last_seen = time.monotonic()
         while True:
             msgs = consumer.consume(500, 0.5)
-            for msg in msgs:
-                if msg.error():
+            for raw in msgs:
+                if raw.error():
                     continue
+                msg = Record.of(raw)
                 last_seen = time.monotonic()
-                payload = json.loads(msg.value())["payload"]
-                yield LocatedRecord(f"partition {msg.partition()} offset {msg.offset()}", payload)
+                try:
+                    payload = json.loads(msg.value or b"")["payload"]
+                except (ValueError, KeyError, TypeError):
+                    payload = {"chain": "?", "unreadable": True}  # verify reports it as a broken record
+                yield LocatedRecord(f"partition {msg.partition} offset {msg.offset}", payload)
             if follow:
                 continue
             positions = consumer.position([TopicPartition(topic, p) for p in partitions])

@@ -18,6 +18,7 @@ from engine.contracts.codec import GovernedCodec
 from engine.envelope import Envelope
 from engine.kafka import config
 from engine.kafka.processor import Output
+from engine.kafka.record import Record
 from engine.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,12 +49,19 @@ class AuditWriter:
         envelope = (
             cause.derive("governance.decision", AUDIT_CONTRACT, sealed, id=record["decision_id"])
             if cause
-            else Envelope(type="governance.decision", contract=AUDIT_CONTRACT, tenant=tenant, payload=sealed,
-                          id=record["decision_id"])
+            else Envelope(
+                type="governance.decision",
+                contract=AUDIT_CONTRACT,
+                tenant=tenant,
+                payload=sealed,
+                id=record["decision_id"],
+            )
         )
         value, headers = self.codec.encode(self.topic, envelope)
         metrics.AUDIT_RECORDS.labels(self.gate).inc()
-        return Output(self.topic, value, cid.encode(), headers, partition=self.audit_partition(subject["partition"]))
+        return Output(
+            self.topic, value, cid.encode(), headers, partition=self.audit_partition(subject["partition"])
+        )
 
     def committed(self) -> None:
         self._heads.update(self._pending)
@@ -97,15 +105,18 @@ class AuditWriter:
             msgs = consumer.consume(500, 1.0)
             if not msgs:
                 break  # the rest of the range is aborted or control records
-            for msg in msgs:
-                if msg.error():
+            for raw in msgs:
+                if raw.error():
                     continue
-                position = msg.offset() + 1
-                if msg.key() == cid.encode() and msg.offset() < end:
-                    found = json.loads(msg.value())["payload"]
+                msg = Record.of(raw)
+                position = msg.offset + 1
+                if msg.key == cid.encode() and msg.offset < end and msg.value is not None:
+                    found = json.loads(msg.value)["payload"]
         if found is None:
             return None
         if chain.record_hash(found) != found.get("hash"):
             metrics.AUDIT_CHAIN_BREAKS.labels(self.gate).inc()
-            log.error("audit chain %s: head at seq %s does not verify; continuing from it", cid, found.get("seq"))
+            log.error(
+                "audit chain %s: head at seq %s does not verify; continuing from it", cid, found.get("seq")
+            )
         return chain.ChainHead(int(found["seq"]), str(found["hash"]))

@@ -39,11 +39,18 @@ class GovernedCodec:
         contract = self.registry.for_topic(topic)
         name, _, version = envelope.contract.partition("@")
         if name != contract.metadata.name:
-            raise ContractViolation(envelope.contract, "$.contract", "contract", f"topic {topic} carries {contract.id}")
+            raise ContractViolation(
+                envelope.contract, "$.contract", "contract", f"topic {topic} carries {contract.id}"
+            )
         if envelope.type != contract.metadata.event_type:
             raise ContractViolation(
-                envelope.contract, "$.type", "type", f"expected '{contract.metadata.event_type}', got '{envelope.type}'"
+                envelope.contract,
+                "$.type",
+                "type",
+                f"expected '{contract.metadata.event_type}', got '{envelope.type}'",
             )
         if not version.isdigit():
-            raise ContractViolation(envelope.contract, "$.contract", "version", f"version '{version}' is not a number")
+            raise ContractViolation(
+                envelope.contract, "$.contract", "version", f"version '{version}' is not a number"
+            )
         contract.validate(envelope.payload, int(version))

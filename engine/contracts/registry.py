@@ -28,7 +28,9 @@ class ContractMetadata(BaseModel):
     owner: str
     description: str
     event_type: str
-    classification: dict[str, Literal["public", "internal", "confidential", "pii"]] = Field(default_factory=dict)
+    classification: dict[str, Literal["public", "internal", "confidential", "pii"]] = Field(
+        default_factory=dict
+    )
     producers: list[str]
     consumers: list[str]
     partitions: int = Field(default=3, ge=1)
@@ -58,7 +60,9 @@ class Contract:
         schema = self.schemas.get(version)
         contract_id = f"{self.metadata.name}@{version}"
         if schema is None:
-            raise ContractViolation(contract_id, "$", "version", f"unknown version {version} of {self.metadata.name}")
+            raise ContractViolation(
+                contract_id, "$", "version", f"unknown version {version} of {self.metadata.name}"
+            )
         error = best_match(_validator(contract_id, json.dumps(schema, sort_keys=True)).iter_errors(payload))
         if error is not None:
             path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
@@ -96,7 +100,9 @@ class ContractRegistry:
             contract = _load_one(meta_path)
             contracts[contract.metadata.name] = contract
         if not contracts:
-            raise ContractError(f"no contracts in {directory} (expected <topic>/contract.yaml and schema.json)")
+            raise ContractError(
+                f"no contracts in {directory} (expected <topic>/contract.yaml and schema.json)"
+            )
         renames = {}
         if topics is not None:
             for field_name, field in Topics.model_fields.items():
@@ -110,7 +116,9 @@ class ContractRegistry:
         try:
             return self._contracts[self._contract_of[topic]]
         except KeyError:
-            raise ContractError(f"topic '{topic}' has no contract in contracts/: every topic must be governed") from None
+            raise ContractError(
+                f"topic '{topic}' has no contract in contracts/: every topic must be governed"
+            ) from None
 
     def topic_specs(self) -> list[TopicSpec]:
         return [c.topic_spec(self._topic_of[name]) for name, c in self._contracts.items()]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import base64
 
-from confluent_kafka import Message
-
 from engine import metrics
 from engine.contracts.codec import GovernedCodec
 from engine.envelope import Envelope, EnvelopeError
 from engine.errors import ContractViolation
 from engine.kafka.processor import Output
+from engine.kafka.record import Record
 
 DLQ_CONTRACT = "governance.dlq@1"
 
@@ -18,29 +17,37 @@ DLQ_CONTRACT = "governance.dlq@1"
 def reason_for(error: Exception) -> str:
     if isinstance(error, EnvelopeError):
         return "envelope.malformed"
+    code = getattr(error, "code", None)
+    if isinstance(code, str):
+        return code
     if isinstance(error, ContractViolation):
-        return f"contract.{error.rule}".replace("-", "_").lower() if error.rule.isidentifier() else "contract.violation"
+        return (
+            f"contract.{error.rule}".replace("-", "_").lower()
+            if error.rule.isidentifier()
+            else "contract.violation"
+        )
     return "processing.error"
 
 
-def dead_letter(codec: GovernedCodec, dlq_topic: str, stage: str, msg: Message, error: Exception) -> Output:
+def dead_letter(codec: GovernedCodec, dlq_topic: str, stage: str, msg: Record, error: Exception) -> Output:
     """An output for the DLQ topic describing `msg` and `error`; never raises on odd input."""
     reason = reason_for(error)
-    ts_type, ts = msg.timestamp()
-    value = msg.value()
+    value = msg.value
     payload = {
         "stage": stage,
         "reason": reason,
         "error": str(error)[:2000],
         "source": {
-            "topic": msg.topic(),
-            "partition": msg.partition(),
-            "offset": msg.offset(),
-            "timestamp_ms": ts if ts_type else None,
+            "topic": msg.topic,
+            "partition": msg.partition,
+            "offset": msg.offset,
+            "timestamp_ms": msg.timestamp_ms,
         },
         "original_b64": base64.b64encode(value).decode() if value is not None else None,
     }
-    envelope = Envelope(type="governance.dead_letter", contract=DLQ_CONTRACT, tenant="unknown", payload=payload)
+    envelope = Envelope(
+        type="governance.dead_letter", contract=DLQ_CONTRACT, tenant="unknown", payload=payload
+    )
     data, headers = codec.encode(dlq_topic, envelope)
     metrics.DLQ.labels(stage, reason).inc()
-    return Output(dlq_topic, data, msg.key(), headers)
+    return Output(dlq_topic, data, msg.key, headers)

@@ -52,7 +52,9 @@ class Verdict:
 class PolicyGate:
     """Runs a gate's validators on each item and asks Rego (`data.<package>.decision`) for a batch."""
 
-    def __init__(self, name: str, package: str, validators: Sequence[Validator], policy: PolicyClient) -> None:
+    def __init__(
+        self, name: str, package: str, validators: Sequence[Validator], policy: PolicyClient
+    ) -> None:
         self.name, self.package, self.validators, self.policy = name, package, list(validators), policy
 
     def decide(self, items: Sequence[GateItem], batched: bool = True) -> list[Verdict]:
@@ -92,7 +94,9 @@ class PolicyGate:
                 metrics.VALIDATOR_FAILURES.labels(name).inc()
         errored = sorted(n for n, r in results.items() if r.error)
         if decision.allow and errored:  # belt and braces: a policy bug must not release unchecked text
-            decision = PolicyDecision.deny(VALIDATOR_ERROR, f"validator(s) failed to run: {', '.join(errored)}")
+            decision = PolicyDecision.deny(
+                VALIDATOR_ERROR, f"validator(s) failed to run: {', '.join(errored)}"
+            )
         released = None
         if decision.allow:
             try:

@@ -72,6 +72,8 @@ def release_route(settings: Settings) -> Route:
     def rejected(envelope: Envelope, verdict: Verdict) -> tuple[str, Envelope]:
         p = envelope.payload
         answer = masked(str(p.get("answer", "")), verdict)
-        return topics.answers_rejected, rejection(envelope, verdict, "release", str(p.get("question", "")), answer)
+        return topics.answers_rejected, rejection(
+            envelope, verdict, "release", str(p.get("question", "")), answer
+        )
 
     return Route(subject=draft_subject, approved=approved, rejected=rejected)

@@ -30,8 +30,13 @@ class ReplayDecision:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"id": self.id, "outcome": self.outcome, "reasons": list(self.reasons), "answer": self.answer,
-             "messages": list(self.messages)},
+            {
+                "id": self.id,
+                "outcome": self.outcome,
+                "reasons": list(self.reasons),
+                "answer": self.answer,
+                "messages": list(self.messages),
+            },
             ensure_ascii=False,
         )
 
@@ -64,17 +69,22 @@ def read_drafts(path: Path, registry: ContractRegistry, topic: str) -> Iterator[
             except ContractViolation as exc:
                 yield draft_id, f"contract.{exc.rule}: {exc}"
                 continue
-            yield draft_id, Envelope(
-                type=contract.metadata.event_type,
-                contract=contract.id,
-                tenant=str(item.get("tenant") or "default"),
-                payload=payload,
-                id=draft_id,
-                trace=Trace(trace_id=str(item.get("trace_id") or draft_id)),
+            yield (
+                draft_id,
+                Envelope(
+                    type=contract.metadata.event_type,
+                    contract=contract.id,
+                    tenant=str(item.get("tenant") or "default"),
+                    payload=payload,
+                    id=draft_id,
+                    trace=Trace(trace_id=str(item.get("trace_id") or draft_id)),
+                ),
             )
 
 
-def replay(gate: PolicyGate, drafts: Sequence[tuple[str, Envelope | str]], progress: bool = True) -> list[ReplayDecision]:
+def replay(
+    gate: PolicyGate, drafts: Sequence[tuple[str, Envelope | str]], progress: bool = True
+) -> list[ReplayDecision]:
     decisions: list[ReplayDecision] = []
     for start in range(0, len(drafts), BATCH):
         chunk = drafts[start : start + BATCH]
@@ -88,20 +98,30 @@ def replay(gate: PolicyGate, drafts: Sequence[tuple[str, Envelope | str]], progr
             v = next(verdicts)
             decisions.append(
                 ReplayDecision(
-                    draft_id, v.outcome, tuple(r.code for r in v.reasons), v.released_text,
+                    draft_id,
+                    v.outcome,
+                    tuple(r.code for r in v.reasons),
+                    v.released_text,
                     tuple(r.message for r in v.reasons),
                 )
             )
         if progress:
-            print(f"replay: {min(start + BATCH, len(drafts))}/{len(drafts)} decided", file=sys.stderr, flush=True)
+            print(
+                f"replay: {min(start + BATCH, len(drafts))}/{len(drafts)} decided",
+                file=sys.stderr,
+                flush=True,
+            )
     return decisions
 
 
 def changes(before: Sequence[ReplayDecision], after: Sequence[ReplayDecision]) -> list[dict[str, Any]]:
     """Decisions whose outcome or reasons differ between two policy versions."""
     return [
-        {"id": a.id, "before": {"outcome": a.outcome, "reasons": list(a.reasons)},
-         "after": {"outcome": b.outcome, "reasons": list(b.reasons)}}
+        {
+            "id": a.id,
+            "before": {"outcome": a.outcome, "reasons": list(a.reasons)},
+            "after": {"outcome": b.outcome, "reasons": list(b.reasons)},
+        }
         for a, b in zip(before, after, strict=True)
         if (a.outcome, a.reasons) != (b.outcome, b.reasons)
     ]

@@ -57,7 +57,9 @@ def validators_for(name: str, settings: Settings, embed: Embed | None = None) ->
     return list(registry.admission_validators())
 
 
-def build_policy_gate(name: str, settings: Settings, policy: PolicyClient, embed: Embed | None = None) -> PolicyGate:
+def build_policy_gate(
+    name: str, settings: Settings, policy: PolicyClient, embed: Embed | None = None
+) -> PolicyGate:
     return PolicyGate(name, GATES[name].package, validators_for(name, settings, embed), policy)
 
 

@@ -7,8 +7,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from confluent_kafka import Message
-
 from engine.audit.records import decision_record, validator_summary
 from engine.audit.writer import AuditWriter
 from engine.contracts.codec import GovernedCodec
@@ -17,6 +15,7 @@ from engine.errors import ContractViolation
 from engine.gates.dead_letter import dead_letter, reason_for
 from engine.gates.policy_gate import GateItem, PolicyGate, Verdict
 from engine.kafka.processor import Output
+from engine.kafka.record import Record
 from engine.validators.base import Subject
 
 
@@ -33,18 +32,23 @@ class GateStage:
     """The handler a TransactionalProcessor runs for a gate."""
 
     def __init__(
-        self, gate: PolicyGate, route: Route, codec: GovernedCodec, audit: AuditWriter, dlq_topic: str,
+        self,
+        gate: PolicyGate,
+        route: Route,
+        codec: GovernedCodec,
+        audit: AuditWriter,
+        dlq_topic: str,
         policy_revision: str,
     ) -> None:
         self.gate, self.route, self.codec, self.audit = gate, route, codec, audit
         self.dlq_topic, self.policy_revision = dlq_topic, policy_revision
 
-    def handle(self, messages: list[Message]) -> list[Output]:
+    def handle(self, messages: list[Record]) -> list[Output]:
         outputs: list[Output] = []
-        decodable: list[tuple[Message, Envelope]] = []
+        decodable: list[tuple[Record, Envelope]] = []
         for msg in messages:
             try:
-                decodable.append((msg, self.codec.decode(msg.topic(), msg.value())))
+                decodable.append((msg, self.codec.decode(msg.topic, msg.value)))
             except (EnvelopeError, ContractViolation) as exc:
                 outputs.append(dead_letter(self.codec, self.dlq_topic, self.gate.name, msg, exc))
                 outputs.append(self._audit(msg, None, "dlq", [reason_for(exc)], None))
@@ -54,12 +58,25 @@ class GateStage:
             topic, event = make(envelope, verdict)
             value, headers = self.codec.encode(topic, event)
             outputs.append(Output(topic, value, envelope.trace.trace_id.encode(), headers))
-            outputs.append(self._audit(msg, envelope, verdict.outcome, [r.code for r in verdict.reasons], verdict,
-                                       produced=event.contract))
+            outputs.append(
+                self._audit(
+                    msg,
+                    envelope,
+                    verdict.outcome,
+                    [r.code for r in verdict.reasons],
+                    verdict,
+                    produced=event.contract,
+                )
+            )
         return outputs
 
     def _audit(
-        self, msg: Message, envelope: Envelope | None, outcome: str, reasons: list[str], verdict: Verdict | None,
+        self,
+        msg: Record,
+        envelope: Envelope | None,
+        outcome: str,
+        reasons: list[str],
+        verdict: Verdict | None,
         produced: str | None = None,
     ) -> Output:
         contracts = [c for c in (envelope.contract if envelope else None, produced) if c]
@@ -69,10 +86,10 @@ class GateStage:
             outcome=outcome,
             reasons=reasons,
             envelope=envelope,
-            topic=msg.topic(),
-            partition=msg.partition(),
-            offset=msg.offset(),
-            raw_value=msg.value(),
+            topic=msg.topic,
+            partition=msg.partition,
+            offset=msg.offset,
+            raw_value=msg.value,
             contracts=contracts,
             policy_revision=self.policy_revision,
             validators=validator_summary(verdict.validators) if verdict else {},

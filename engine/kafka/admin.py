@@ -38,7 +38,9 @@ def ensure_topics(settings: Settings, specs: list[TopicSpec], timeout: float = 3
         cfg = {"cleanup.policy": spec.cleanup_policy}
         if spec.retention_ms is not None:
             cfg["retention.ms"] = str(spec.retention_ms)
-        new.append(NewTopic(spec.name, num_partitions=spec.partitions, replication_factor=replication, config=cfg))
+        new.append(
+            NewTopic(spec.name, num_partitions=spec.partitions, replication_factor=replication, config=cfg)
+        )
     created = []
     for name, future in client.create_topics(new, operation_timeout=timeout).items():
         try:

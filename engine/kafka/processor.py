@@ -8,16 +8,18 @@ ends the loop with an exception, so a zombie member stops instead of writing dup
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Producer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
 from engine import metrics
 from engine.kafka import config
+from engine.kafka.record import Record
 from engine.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,7 @@ class Output:
     partition: int | None = None
 
 
-Handler = Callable[[list[Message]], list[Output]]
+Handler = Callable[[list[Record]], list[Output]]
 AssignHook = Callable[[list[TopicPartition]], None]
 
 
@@ -59,9 +61,12 @@ class TransactionalProcessor:
         # Static membership under the same id as the transactional producer: a restarted member takes
         # its predecessor's place at once instead of waiting out the session timeout.
         member = {"group.instance.id": settings.transactional_id(stage), "session.timeout.ms": 15000}
-        self.consumer = Consumer(config.consumer(settings, self.group, **{**member, **(consumer_overrides or {})}))
+        self.consumer = Consumer(
+            config.consumer(settings, self.group, **{**member, **(consumer_overrides or {})})
+        )
         self.producer = Producer(config.transactional_producer(settings, settings.transactional_id(stage)))
         self.producer.init_transactions(30)
+        metrics.prime_stage(stage, gate=stage if stage in ("admission", "release") else None)
         self._last_lag_check = 0.0
         self.committed_batches = 0
 
@@ -80,10 +85,8 @@ class TransactionalProcessor:
             self.close()
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):  # already closed
             self.consumer.close()
-        except RuntimeError:
-            pass  # already closed
         self.producer.flush(10)
 
     def _assigned(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
@@ -98,7 +101,7 @@ class TransactionalProcessor:
             self._report_lag()
             return 0
         for msg in messages:
-            metrics.MESSAGES_IN.labels(self.stage, msg.topic()).inc()
+            metrics.MESSAGES_IN.labels(self.stage, msg.topic).inc()
         metrics.IN_FLIGHT.labels(self.stage).set(len(messages))
         started = time.perf_counter()
         try:
@@ -124,24 +127,29 @@ class TransactionalProcessor:
         self._report_lag()
         return len(messages)
 
-    def _consume(self) -> list[Message]:
+    def _consume(self) -> list[Record]:
         batch = self.consumer.consume(self.settings.batch_size, self.settings.batch_timeout_seconds)
         good = []
         for msg in batch:
             err = msg.error()
             if err is None:
-                good.append(msg)
+                good.append(Record.of(msg))
             elif err.fatal():
                 raise KafkaException(err)
             else:
                 log.warning("stage=%s consumer error: %s", self.stage, err)
         return good
 
-    def _commit(self, messages: list[Message], outputs: list[Output]) -> None:
+    def _commit(self, messages: list[Record], outputs: list[Output]) -> None:
         self.producer.begin_transaction()
         for out in outputs:
-            kwargs = {"partition": out.partition} if out.partition is not None else {}
-            self.producer.produce(out.topic, value=out.value, key=out.key, headers=list(out.headers), **kwargs)
+            headers: list[tuple[str, str | bytes | None]] = list(out.headers)
+            if out.partition is None:
+                self.producer.produce(out.topic, value=out.value, key=out.key, headers=headers)
+            else:
+                self.producer.produce(
+                    out.topic, value=out.value, key=out.key, headers=headers, partition=out.partition
+                )
             metrics.MESSAGES_OUT.labels(self.stage, out.topic).inc()
         self.producer.send_offsets_to_transaction(
             _next_offsets(messages), self.consumer.consumer_group_metadata(), 30
@@ -161,7 +169,7 @@ class TransactionalProcessor:
                     continue
                 raise
 
-    def _abort(self, messages: list[Message]) -> None:
+    def _abort(self, messages: list[Record]) -> None:
         """Undo a failed batch: abort its transaction and seek back so it is handled again."""
         metrics.TRANSACTIONS.labels(self.stage, "aborted").inc()
         self._aborted()
@@ -176,16 +184,15 @@ class TransactionalProcessor:
         if self._on_aborted:
             self._on_aborted()
 
-    def _rewind(self, messages: list[Message]) -> None:
+    def _rewind(self, messages: list[Record]) -> None:
         first: dict[tuple[str, int], int] = {}
         for msg in messages:
-            key = (msg.topic(), msg.partition())
-            first[key] = min(first.get(key, msg.offset()), msg.offset())
+            key = (msg.topic, msg.partition)
+            first[key] = min(first.get(key, msg.offset), msg.offset)
         for (topic, partition), offset in first.items():
-            try:
+            # A partition revoked meanwhile raises; its new owner starts from the committed offset.
+            with contextlib.suppress(KafkaException):
                 self.consumer.seek(TopicPartition(topic, partition, offset))
-            except KafkaException:
-                pass  # partition was revoked meanwhile; its new owner starts from the committed offset
 
     def _report_lag(self) -> None:
         now = time.monotonic()
@@ -203,9 +210,9 @@ class TransactionalProcessor:
             log.debug("lag check failed: %s", exc)
 
 
-def _next_offsets(messages: list[Message]) -> list[TopicPartition]:
+def _next_offsets(messages: list[Record]) -> list[TopicPartition]:
     latest: dict[tuple[str, int], int] = {}
     for msg in messages:
-        key = (msg.topic(), msg.partition())
-        latest[key] = max(latest.get(key, -1), msg.offset())
+        key = (msg.topic, msg.partition)
+        latest[key] = max(latest.get(key, -1), msg.offset)
     return [TopicPartition(t, p, off + 1) for (t, p), off in latest.items()]

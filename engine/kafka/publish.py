@@ -20,9 +20,15 @@ class GovernedProducer:
         self._errors: list[str] = []
 
     def send(self, topic: str, envelope: Envelope, key: str | None = None) -> None:
-        value, headers = self.codec.encode(topic, envelope)
-        self._producer.produce(topic, value=value, key=key.encode() if key else None, headers=headers,
-                               on_delivery=self._delivered)
+        value, encoded = self.codec.encode(topic, envelope)
+        headers: list[tuple[str, str | bytes | None]] = list(encoded)
+        self._producer.produce(
+            topic,
+            value=value,
+            key=key.encode() if key else None,
+            headers=headers,
+            on_delivery=self._delivered,
+        )
         self._producer.poll(0)
 
     def send_raw(self, topic: str, value: bytes | None, key: bytes | None = None) -> None:

@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 
 class PolicyClient:
-    """Evaluates `data.<package>.decision` for many inputs; retries with backoff, then raises PolicyUnavailable."""
+    """Evaluates `data.<package>.decision` for many inputs; retries, then raises PolicyUnavailable."""
 
     def __init__(self, url: str, timeout: float = 5.0, retries: int = 4, backoff: float = 0.25) -> None:
         parsed = urlparse(url)
@@ -36,12 +36,18 @@ class PolicyClient:
         """One decision per input, in order, from a single OPA round trip."""
         if not inputs:
             return []
-        raw = self._with_retries(lambda: self._client.bulk_query_rule(inputs, package, "decision"), gate, len(inputs))
+        raw = self._with_retries(
+            lambda: self._client.bulk_query_rule(inputs, package, "decision"), gate, len(inputs)
+        )
         if not isinstance(raw, list) or len(raw) != len(inputs):
-            raise PolicyUnavailable(f"OPA answered {len(raw) if isinstance(raw, list) else raw!r} for {len(inputs)}")
+            raise PolicyUnavailable(
+                f"OPA answered {len(raw) if isinstance(raw, list) else raw!r} for {len(inputs)}"
+            )
         return [PolicyDecision.parse(r) for r in raw]
 
-    def decide_unbatched(self, package: str, inputs: list[dict[str, Any]], gate: str = "") -> list[PolicyDecision]:
+    def decide_unbatched(
+        self, package: str, inputs: list[dict[str, Any]], gate: str = ""
+    ) -> list[PolicyDecision]:
         """One round trip per input: the baseline `governor bench gate` compares batching against."""
         path = package.replace(".", "/") + "/decision"
         return [
@@ -70,7 +76,7 @@ class PolicyClient:
         raise AssertionError("unreachable")
 
     def revision(self) -> str:
-        """A digest of the Rego modules and tenant data OPA holds now: the revision recorded in audit records."""
+        """Digest of the Rego modules and tenant data OPA holds now: the revision audit records name."""
         try:
             policies = requests.get(f"{self.url}/v1/policies", timeout=5).json().get("result", [])
             tenants = requests.get(f"{self.url}/v1/data/tenants", timeout=5).json().get("result")

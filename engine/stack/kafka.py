@@ -68,10 +68,19 @@ def install(cache: Path) -> Path:
     (home / "pom.xml").write_text(_POM)
     (home / "log4j2.properties").write_text(_LOG4J2)
     shutil.rmtree(libs, ignore_errors=True)
-    cmd = ["mvn", "-q", "-B", "dependency:copy-dependencies", "-DincludeScope=runtime", f"-DoutputDirectory={libs}"]
+    cmd = [
+        "mvn",
+        "-q",
+        "-B",
+        "dependency:copy-dependencies",
+        "-DincludeScope=runtime",
+        f"-DoutputDirectory={libs}",
+    ]
     result = subprocess.run(cmd, cwd=home, capture_output=True, text=True)
     if result.returncode != 0:
-        raise StackError(f"mvn could not fetch Kafka {KAFKA_VERSION}:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+        raise StackError(
+            f"mvn could not fetch Kafka {KAFKA_VERSION}:\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
+        )
     (home / ".complete").write_text(KAFKA_VERSION)
     return libs
 
@@ -129,10 +138,21 @@ def start(libs: Path, run_dir: Path, brokers: int = 1, heap_mb: int = 512) -> li
         config = node_dir / "server.properties"
         config.write_text(_properties(node, nodes, data_dir))
         if not (data_dir / "meta.properties").exists():
-            fmt = [*java, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(config), "--ignore-formatted"]
+            fmt = [
+                *java,
+                "kafka.tools.StorageTool",
+                "format",
+                "-t",
+                cluster_id,
+                "-c",
+                str(config),
+                "--ignore-formatted",
+            ]
             result = subprocess.run(fmt, capture_output=True, text=True)
             if result.returncode != 0:
-                raise StackError(f"formatting Kafka storage failed: {result.stdout[-1500:]}{result.stderr[-1500:]}")
+                raise StackError(
+                    f"formatting Kafka storage failed: {result.stdout[-1500:]}{result.stderr[-1500:]}"
+                )
         process.start_daemon(f"kafka-{node.node_id}", [*java, "kafka.Kafka", str(config)], node_dir)
     for node in nodes:
         node_dir = run_dir / f"kafka-{node.node_id}"
@@ -150,7 +170,9 @@ def restart_node(libs: Path, run_dir: Path, node: BrokerNode, heap_mb: int = 512
     """Start one node again with its existing config and data (for fault tests)."""
     node_dir = run_dir / f"kafka-{node.node_id}"
     process.start_daemon(
-        f"kafka-{node.node_id}", [*_java(libs, heap_mb), "kafka.Kafka", str(node_dir / "server.properties")], node_dir
+        f"kafka-{node.node_id}",
+        [*_java(libs, heap_mb), "kafka.Kafka", str(node_dir / "server.properties")],
+        node_dir,
     )
     process.wait_until(lambda: process.port_open(node.port), f"Kafka broker {node.node_id}", timeout=120)
 

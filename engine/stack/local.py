@@ -1,4 +1,4 @@
-"""`governor stack up|down|status`: the local Kafka + OPA (+ Prometheus) and the state file that names them."""
+"""`governor stack up|down|status`: the local Kafka + OPA (+ Prometheus) and the state file naming them."""
 
 from __future__ import annotations
 
@@ -62,6 +62,30 @@ def up(cache: Path, run_dir: Path, policies_dir: Path, brokers: int = 1, log: bo
     return state
 
 
+# Where each `governor run STAGE` (and the demo) serves /metrics unless told otherwise; the local
+# Prometheus scrapes all of them, so whichever are running show up (the others as up == 0).
+METRICS_PORTS = {
+    "demo": 9470,
+    "admission": 9471,
+    "release": 9472,
+    "augment": 9473,
+    "infer": 9474,
+    "workflow": 9475,
+}
+
+
+def with_prometheus(run_dir: Path, state: StackState) -> StackState:
+    """Start Prometheus (Debian's package) with Governor's rules, scraping every stage's metrics port."""
+    from engine.stack import prometheus
+
+    binary, _ = prometheus.install()
+    targets = [f"127.0.0.1:{port}" for port in METRICS_PORTS.values()]
+    port = prometheus.start(binary, run_dir, targets, prometheus.RULES_DIR)
+    state.prometheus_url = f"http://127.0.0.1:{port}"
+    state.save(run_dir)
+    return state
+
+
 def status(run_dir: Path) -> dict[str, bool] | None:
     """Which of the stack's servers answer now; None when no stack was started here."""
     state = StackState.load(run_dir)
@@ -84,5 +108,8 @@ def down(run_dir: Path, quiet: bool = False) -> list[str]:
             stopped.append(name)
     (run_dir / "stack.json").unlink(missing_ok=True)
     if not quiet:
-        print("governor stack: stopped " + (", ".join(stopped) if stopped else "nothing (no server was running)"))
+        print(
+            "governor stack: stopped "
+            + (", ".join(stopped) if stopped else "nothing (no server was running)")
+        )
     return stopped

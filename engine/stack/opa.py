@@ -49,7 +49,9 @@ def start(binary: Path, run_dir: Path, policies_dir: Path, port: int | None = No
         str(policies_dir),
     ]
     pid = process.start_daemon("opa", argv, opa_dir)
-    process.wait_until(lambda: healthy(f"http://127.0.0.1:{port}"), "OPA", 60, pid=pid, log=opa_dir / "opa.log")
+    process.wait_until(
+        lambda: healthy(f"http://127.0.0.1:{port}"), "OPA", 60, pid=pid, log=opa_dir / "opa.log"
+    )
     (opa_dir / "opa.port").write_text(str(port))
     return port
 
@@ -77,7 +79,9 @@ def run_tests(binary: Path, policies_dir: Path, min_coverage: float = 100.0) -> 
     if verbose.returncode != 0:
         return False, output
     cov = subprocess.run(
-        [str(binary), "test", str(policies_dir), "--coverage", "--format=json"], capture_output=True, text=True
+        [str(binary), "test", str(policies_dir), "--coverage", "--format=json"],
+        capture_output=True,
+        text=True,
     )
     import json
 
@@ -101,22 +105,33 @@ def query(url: str, path: str) -> bytes:
 
 
 class TemporaryOPA:
-    """An OPA serving one policies folder for the length of a `with` block (replay, shadow compare)."""
+    """An OPA serving one policies folder for the length of a `with` block (replay, shadow compare, tests)."""
 
     def __init__(self, cache: Path, policies_dir: Path) -> None:
         import tempfile
 
         self.cache, self.policies_dir = cache, policies_dir
         self._tmp = tempfile.TemporaryDirectory(prefix="governor-opa-")
-        self.url = ""
+        self.run_dir = Path(self._tmp.name)
+        self.port = 0
 
-    def __enter__(self) -> str:
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> TemporaryOPA:
         if not self.policies_dir.is_dir():
             raise StackError(f"policies folder not found: {self.policies_dir}")
-        port = start(install(self.cache), Path(self._tmp.name), self.policies_dir)
-        self.url = f"http://127.0.0.1:{port}"
-        return self.url
+        self.port = start(install(self.cache), self.run_dir, self.policies_dir)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL, as an outage would."""
+        kill(self.run_dir)
+
+    def restart(self) -> None:
+        start(install(self.cache), self.run_dir, self.policies_dir, port=self.port)
 
     def __exit__(self, *exc: object) -> None:
-        stop(Path(self._tmp.name))
+        stop(self.run_dir)
         self._tmp.cleanup()

@@ -38,7 +38,11 @@ class ValidatorResult:
             "passed": self.passed,
             "error": self.error,
             "findings": [
-                {"code": f.code, "message": f.message, "spans": [{"start": s.start, "end": s.end} for s in f.spans]}
+                {
+                    "code": f.code,
+                    "message": f.message,
+                    "spans": [{"start": s.start, "end": s.end} for s in f.spans],
+                }
                 for f in self.findings
             ],
         }

@@ -9,9 +9,8 @@ import os
 import sys
 import time
 
-from confluent_kafka import Message
-
 from engine.kafka.processor import Output
+from engine.kafka.record import Record
 from engine.settings import load_settings
 from engine.stages.passthrough import PassThrough, build_processor
 
@@ -23,7 +22,7 @@ def main() -> None:
     processor = build_processor(settings, source, target)
     inner = processor.handler
 
-    def slow_handler(messages: list[Message]) -> list[Output]:
+    def slow_handler(messages: list[Record]) -> list[Output]:
         time.sleep(slow)
         return inner(messages)
 

@@ -22,8 +22,12 @@ pytestmark = pytest.mark.integration
 
 
 def _prompt(question: str = "What does my home policy cover?") -> Envelope:
-    return Envelope(type="prompt.requested", contract="prompts.requested@1", tenant="acme-insurance",
-                    payload={"question": question, "user": "u-1"})
+    return Envelope(
+        type="prompt.requested",
+        contract="prompts.requested@1",
+        tenant="acme-insurance",
+        payload={"question": question, "user": "u-1"},
+    )
 
 
 def _codec(settings: Settings) -> GovernedCodec:
@@ -32,8 +36,12 @@ def _codec(settings: Settings) -> GovernedCodec:
 
 def test_invalid_event_is_refused_on_produce_naming_the_field(test_settings: Settings) -> None:
     producer = GovernedProducer(test_settings, _codec(test_settings))
-    bad = Envelope(type="prompt.requested", contract="prompts.requested@1", tenant="t",
-                   payload={"question": "", "user": "u-1"})
+    bad = Envelope(
+        type="prompt.requested",
+        contract="prompts.requested@1",
+        tenant="t",
+        payload={"question": "", "user": "u-1"},
+    )
     with pytest.raises(ContractViolation) as caught:
         producer.send(test_settings.topics.prompts_requested, bad)
     assert caught.value.path == "$.question"

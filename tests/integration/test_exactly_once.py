@@ -29,7 +29,10 @@ def _worker(settings: Settings, source: str, target: str) -> subprocess.Popen[by
     }
     return subprocess.Popen(
         [sys.executable, "-m", "tests.integration.passthrough_worker", source, target],
-        cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -41,8 +44,13 @@ def test_kill_9_mid_stream_loses_nothing_and_duplicates_nothing(test_settings: S
     source, target = test_settings.topics.prompts_requested, test_settings.topics.prompts_admitted
     producer = Producer(config.producer(test_settings))
     for i in range(N):
-        env = Envelope(type="prompt.requested", contract="prompts.requested@1", tenant="t",
-                       payload={"question": f"q{i}", "user": "u"}, id=f"msg-{i}")
+        env = Envelope(
+            type="prompt.requested",
+            contract="prompts.requested@1",
+            tenant="t",
+            payload={"question": f"q{i}", "user": "u"},
+            id=f"msg-{i}",
+        )
         producer.produce(source, env.to_bytes(), key=str(i).encode())
     assert producer.flush(30) == 0
 

@@ -1,0 +1,140 @@
+"""For app teams: ask a governed assistant and wait for its approved answer (or the reasons it was stopped).
+
+    from engine.client import GovernorClient
+    from engine.settings import load_settings
+
+    with GovernorClient(load_settings()) as client:
+        answer = client.ask("How long is the cooling-off period?", tenant="acme-insurance")
+        print(answer.outcome, answer.text, answer.citations, answer.reasons)
+
+Only committed records are read (isolation.level=read_committed): a draft never reaches an app.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from confluent_kafka import Consumer, TopicPartition
+
+from engine.contracts.codec import GovernedCodec
+from engine.contracts.registry import ContractRegistry
+from engine.envelope import Envelope, Trace
+from engine.errors import GovernorError
+from engine.kafka import config
+from engine.kafka.publish import GovernedProducer
+from engine.settings import Settings
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What came back for one question: approved (with text and citations) or rejected (with reasons)."""
+
+    trace_id: str
+    outcome: str
+    text: str | None
+    citations: tuple[str, ...] = ()
+    reasons: tuple[tuple[str, str], ...] = ()
+    gate: str | None = None
+    seconds: float = 0.0
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+class AnswerTimeout(GovernorError):
+    """No approved answer or rejection arrived in time (is every stage running?)."""
+
+
+class GovernorClient:
+    """Produces to prompts.requested; reads answers.approved and answers.rejected for the trace."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.codec = GovernedCodec(ContractRegistry.load(settings.contracts_dir, settings.topics))
+        self._producer = GovernedProducer(settings, self.codec)
+        self._consumer = Consumer(
+            config.consumer(settings, f"{settings.group_prefix}.client.{uuid.uuid4().hex[:8]}")
+        )
+        self._topics = [settings.topics.answers_approved, settings.topics.answers_rejected]
+        self._pending: dict[str, Answer] = {}
+        self._started = False
+
+    def __enter__(self) -> GovernorClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._consumer.close()
+
+    def listen(self) -> None:
+        """Start reading at the current end of the answer topics; call before producing anything whose
+        answer you will wait() for (submit() does it for you)."""
+        if self._started:
+            return
+        assignment = []
+        for topic in self._topics:
+            partitions = self._consumer.list_topics(topic, timeout=10).topics[topic].partitions
+            for p in partitions:
+                _, high = self._consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+                assignment.append(TopicPartition(topic, p, high))
+        self._consumer.assign(assignment)
+        self._started = True
+
+    def submit(self, question: str, tenant: str, user: str = "app-user") -> str:
+        """Send a question; returns its trace id (collect the answer with wait())."""
+        self.listen()
+        envelope = Envelope(
+            type="prompt.requested",
+            contract="prompts.requested@1",
+            tenant=tenant,
+            payload={"question": question, "user": user},
+            trace=Trace(uuid.uuid4().hex),
+        )
+        self._producer.send(self.settings.topics.prompts_requested, envelope, key=envelope.trace.trace_id)
+        self._producer.flush()
+        return envelope.trace.trace_id
+
+    def wait(self, trace_id: str, timeout: float = 120.0) -> Answer:
+        started = time.monotonic()
+        while trace_id not in self._pending:
+            if time.monotonic() - started > timeout:
+                raise AnswerTimeout(f"no answer for trace {trace_id} after {timeout:.0f}s")
+            for msg in self._consumer.consume(100, 0.2):
+                value = msg.value()
+                if msg.error() or value is None:
+                    continue
+                answer = _answer(json.loads(value))
+                self._pending[answer.trace_id] = answer
+        answer = self._pending.pop(trace_id)
+        return Answer(**{**answer.__dict__, "seconds": time.monotonic() - started})
+
+    def ask(
+        self, question: str, tenant: str = "default", user: str = "app-user", timeout: float = 120.0
+    ) -> Answer:
+        return self.wait(self.submit(question, tenant, user), timeout)
+
+
+def _answer(event: dict[str, object]) -> Answer:
+    envelope = Envelope.from_dict(event)
+    p = envelope.payload
+    if envelope.type == "answer.approved":
+        return Answer(
+            envelope.trace.trace_id,
+            "approved",
+            p["answer"],
+            tuple(p.get("citations", [])),
+            extra={"workflow": p.get("workflow"), "obligations": p.get("obligations")},
+        )
+    reasons = tuple((r["code"], r["message"]) for r in p.get("reasons", []))
+    return Answer(
+        envelope.trace.trace_id,
+        "rejected",
+        None,
+        (),
+        reasons,
+        gate=p.get("gate"),
+        extra={"workflow": p.get("workflow")},
+    )

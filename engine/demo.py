@@ -1,0 +1,230 @@
+"""`governor demo`: the whole governed pipeline on this machine, with real answers from local models.
+
+Starts the local stack, provisions topics, runs every stage in this process, indexes the bundled
+corpus of a fictional insurer, asks scripted questions, runs the underwriting workflow, and prints
+each outcome with its reasons, then a summary."""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine import metrics
+from engine.client import Answer, GovernorClient
+from engine.contracts.codec import GovernedCodec
+from engine.contracts.registry import ContractRegistry
+from engine.envelope import Envelope, Trace
+from engine.kafka.publish import GovernedProducer
+from engine.settings import REPO_ROOT, Settings
+from engine.stages import launcher
+
+DEMO_DIR = REPO_ROOT / "demo"
+STAGES = ("admission", "release", "augment", "infer", "workflow")
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def corpus_events(corpus: Path) -> list[Envelope]:
+    events = []
+    for path in sorted(corpus.glob("*.md")):
+        text = path.read_text()
+        title = text.splitlines()[0].lstrip("# ").strip() if text else path.stem
+        payload = {
+            "doc_id": path.stem,
+            "version": 1,
+            "source": f"demo/corpus/{path.name}",
+            "title": title,
+            "text": text,
+            "deleted": False,
+        }
+        events.append(
+            Envelope(type="document.upserted", contract="docs.raw@1", tenant="harbor-mutual", payload=payload)
+        )
+    return events
+
+
+class StageThreads:
+    """Every stage as a thread of this process (they share one embedding model, LLM and vector store)."""
+
+    def __init__(
+        self, settings: Settings, registry: ContractRegistry, stages: tuple[str, ...] = STAGES
+    ) -> None:
+        self.stop = threading.Event()
+        self.errors: list[str] = []
+        self.processors = {name: launcher.build(name, settings, registry) for name in stages}
+        self.threads = [threading.Thread(target=self._run, args=(n,), daemon=True, name=n) for n in stages]
+
+    def _run(self, name: str) -> None:
+        try:
+            self.processors[name].run(stop=self.stop)
+        except Exception as exc:  # reported in the summary; the other stages go on
+            self.errors.append(f"{name}: {exc}")
+
+    def __enter__(self) -> StageThreads:
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for t in self.threads:
+            t.join(30)
+
+
+def wait_for_index(settings: Settings, doc_ids: set[str], timeout: float = 300) -> int:
+    from engine import wiring
+
+    store = wiring.vector_store(settings, wiring.embedder(settings).dimension)
+    started, last = time.monotonic(), -1
+    while time.monotonic() - started < timeout:
+        indexed = len(doc_ids & set(store.document_versions()))
+        if indexed != last:
+            say(f"  indexed {indexed}/{len(doc_ids)} documents ({store.count()} chunks)")
+            last = indexed
+        if indexed == len(doc_ids):
+            return store.count()
+        time.sleep(1)
+    raise TimeoutError(f"only {last} of {len(doc_ids)} documents were indexed after {timeout:.0f}s")
+
+
+def show(index: int, total: int, question: str, answer: Answer, expect: str = "") -> None:
+    say(f"\n[{index}/{total}] Q: {question}")
+    if answer.outcome == "approved":
+        text = (answer.text or "").replace("\n", "\n      ")
+        say(f"  APPROVED ({answer.seconds:.1f}s): {text}")
+        if answer.citations:
+            say(f"  cites: {', '.join(answer.citations)}")
+    else:
+        where = f"at the {answer.gate} gate" if answer.gate else ""
+        say(
+            f"  STOPPED {where} ({answer.seconds:.1f}s): "
+            + "; ".join(f"{c} ({m})" for c, m in answer.reasons)
+        )
+    if expect:
+        say(f"  (scripted as: {expect})")
+
+
+def run(settings: Settings, keep_running: bool = False) -> int:
+    from engine.cli import _provision
+    from engine.stack import local
+
+    say("Governor demo: a governed RAG assistant and underwriting workflow for Harbor Mutual (fictional)\n")
+    say("1/5 starting the local stack (first run installs Kafka, OPA and models into the cache)")
+    state = local.up(settings.cache_dir, settings.run_dir, settings.policies_dir)
+    settings = settings.model_copy(
+        update={"bootstrap_servers": state.bootstrap_servers, "opa_url": state.opa_url}
+    )
+    _provision(settings)
+    registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
+    metrics.serve(settings.metrics_port or local.METRICS_PORTS["demo"], contracts=registry.revision())
+    say(
+        f"  kafka {state.bootstrap_servers}, opa {state.opa_url}, "
+        f"metrics http://127.0.0.1:{settings.metrics_port or local.METRICS_PORTS['demo']}/metrics"
+    )
+
+    say("2/5 starting the stages: " + ", ".join(STAGES) + " (loading the embedding model and the LLM)")
+    with StageThreads(settings, registry) as stages, GovernorClient(settings) as client:
+        producer = GovernedProducer(settings, GovernedCodec(registry))
+        docs = corpus_events(DEMO_DIR / "corpus")
+        say(f"3/5 indexing {len(docs)} documents through docs.raw (chunk, embed, quality-check, store)")
+        for doc in docs:
+            producer.send(settings.topics.docs_raw, doc, key=doc.payload["doc_id"])
+        producer.flush()
+        wait_for_index(settings, {d.payload["doc_id"] for d in docs})
+
+        script: list[dict[str, Any]] = yaml.safe_load((DEMO_DIR / "questions.yaml").read_text())
+        say(f"4/5 asking {len(script)} scripted questions (the local LLM answers one at a time)")
+        traces = [client.submit(q["question"], q.get("tenant", "default")) for q in script]
+        answers: list[Answer] = []
+        for i, (item, trace) in enumerate(zip(script, traces, strict=True), 1):
+            answer = client.wait(trace, timeout=300)
+            answers.append(answer)
+            show(i, len(script), item["question"], answer, item.get("expect", ""))
+
+        applications = [_application(item) for item in _jsonl(DEMO_DIR / "applications.jsonl")]
+        say(
+            f"\n5/5 underwriting workflow: {len(applications)} applications "
+            "(LLM extracts facts -> risk model -> LLM explains -> release gate)"
+        )
+        client.listen()
+        for app in applications:
+            producer.send(settings.topics.workflow_applications, app, key=app.payload["application_id"])
+        producer.flush()
+        for i, app in enumerate(applications, 1):
+            try:
+                answer = client.wait(app.trace.trace_id, timeout=300)
+            except Exception as exc:  # a step was dead-lettered: say so, the demo goes on
+                say(
+                    f"\n[{i}/{len(applications)}] {app.payload['application_id']}: no answer ({exc}); "
+                    "see `governor audit tail` and the governance.dlq topic"
+                )
+                continue
+            answers.append(answer)
+            show(i, len(applications), f"explain the risk of {app.payload['application_id']}", answer)
+        _summary(answers, stages.errors, settings)
+        if keep_running:
+            say('\nstages keep running (Ctrl-C stops them); ask with `bin/governor ask "..."`')
+            try:
+                while True:
+                    time.sleep(1)
+            except KeyboardInterrupt:
+                pass
+    say(
+        "\nthe stack is still up for you to explore: `bin/governor audit tail`, `bin/governor stack status`, "
+        "`bin/governor stack down` to stop it"
+    )
+    return 1 if stages.errors else 0
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    import json
+
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def _application(item: dict[str, Any]) -> Envelope:
+    import uuid
+
+    return Envelope(
+        type="application.submitted",
+        contract="workflow.applications@1",
+        tenant="acme-insurance",
+        payload={"application_id": item["application_id"], "text": item["text"]},
+        trace=Trace(uuid.uuid4().hex),
+    )
+
+
+def _summary(answers: list[Answer], errors: list[str], settings: Settings) -> None:
+    outcomes = Counter(a.outcome for a in answers)
+    reasons = Counter(code for a in answers for code, _ in a.reasons)
+    latencies = sorted(a.seconds for a in answers)
+    say("\n== summary")
+    say("outcomes: " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())))
+    if reasons:
+        say("reasons:  " + ", ".join(f"{c} x{n}" for c, n in reasons.most_common()))
+    if latencies:
+        say(
+            f"latency:  p50 {statistics.median(latencies):.1f}s, max {latencies[-1]:.1f}s "
+            "(question to decision)"
+        )
+    say(
+        "metrics:  /metrics on 127.0.0.1:9470 "
+        "(start Prometheus with `bin/governor stack up --with-prometheus`)"
+    )
+    say(
+        "audit:    `bin/governor audit tail` shows every decision; "
+        "`bin/governor audit verify` checks the chain"
+    )
+    for error in errors:
+        say(f"STAGE FAILED: {error}")
+    if errors:
+        print("governor demo: a stage failed (see above)", file=sys.stderr)

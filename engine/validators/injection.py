@@ -1,0 +1,239 @@
+"""Prompt injection: attempts in prompts, and their echoes or a leaked system prompt in answers.
+
+Two validators, both named ``injection`` because each gate sees only one of them: the admission
+gate runs ``InjectionAttemptDetector`` on prompts, the release gate ``InjectionEchoDetector`` on
+answers. Leakage uses the hub DetectSystemPromptLeakage (rapidfuzz ratio of the whole answer to
+the whole system prompt) for paraphrased leaks, plus word 8-gram overlap, which finds a verbatim
+leak inside a long answer (where the whole-text ratio is diluted) and gives its exact span.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from typing import Any
+
+from guardrails_ai.detect_system_prompt_leakage import DetectSystemPromptLeakage
+
+from engine.validators.adapter import (
+    FailResult,
+    GuardrailsCheck,
+    ValidationResult,
+    Validator,
+    fail,
+    register_validator,
+)
+from engine.validators.base import Subject
+
+INJECTION_MESSAGES = {
+    "injection.attempt": "prompt tries to override instructions or jailbreak the model",
+    "injection.echo": "answer repeats a jailbreak or injection phrase",
+    "injection.system_prompt_leak": "answer reveals the system prompt",
+}
+
+_PREVIOUS = (
+    r"(?:all\s+|any\s+|the\s+|your\s+|of\s+)*"
+    r"(?:previous|prior|above|earlier|preceding|original|initial|system)"
+)
+_RULES = r"(?:instructions?|prompts?|rules|directions|directives|guidelines|context|constraints)"
+_NO_RULES = (
+    r"(?:no|any|without)\s+(?:rules|restrictions|limits|limitations|filters|guidelines|boundaries|censorship)"
+)
+_NO_RULES_WORDS = ("rule", "restriction", "limit", "filter", "guideline", "boundar", "censor")
+_IGNORE_WORDS = ("ignore", "disregard", "forget", "override", "skip", "bypass")
+_UNRESTRICTED_WORDS = ("unrestricted", "unfiltered", "uncensored", "jailbroken", "evil")
+
+# (words one of which the lower-cased text must contain, pattern): the word test is a necessary
+# condition that skips the regex (~10 µs each on 400 chars) on ordinary text.
+_ATTEMPT_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (_IGNORE_WORDS, rf"\b(?:ignore|disregard|forget|override|skip|bypass)\s+{_PREVIOUS}\s+{_RULES}"),
+    (
+        _IGNORE_WORDS,
+        rf"\b(?:ignore|disregard|forget)\s+(?:all|everything)\s+"
+        rf"(?:(?:of\s+)?(?:the\s+|your\s+|these\s+)?{_RULES}|you\s+(?:were|have\s+been)\s+told)",
+    ),
+    (
+        _IGNORE_WORDS,
+        rf"\b(?:ignore|disregard|forget)\s+(?:the\s+|your\s+|these\s+)?{_RULES}\s+"
+        r"(?:above|before|you\s+(?:were|have\s+been)\s+given)",
+    ),
+    (
+        ("system", "initial", "original", "hidden", "secret", "internal"),
+        r"\b(?:reveal|show|print|repeat|display|output|leak|tell\s+me|give\s+me|what\s+(?:is|are|was|were))\s+"
+        r"(?:me\s+)?(?:your|the)\s+(?:full\s+|exact\s+|entire\s+)?(?:system|initial|original|hidden|secret|internal)\s+"
+        r"(?:prompt|instructions?|message|rules)",
+    ),
+    (
+        ("now",),
+        r"\byou\s+are\s+now\s+(?:(?-i:DAN)|an?\s+(?:unrestricted|unfiltered|uncensored|jailbroken|evil)\b|free\s+from)",
+    ),
+    (("dan", "anything"), r"\b(?-i:DAN)\b(?=.{0,40}\b(?:mode|anything|jailbreak)\b)|\bdo\s+anything\s+now\b"),
+    (
+        ("pretend",),
+        r"\bpretend\s+(?:that\s+)?(?:you\s+(?:are\s+|have\s+|had\s+)?|you're\s+|to\s+be\s+)?(?:an?\s+\w+\s+)?"
+        rf"(?:with\s+|that\s+has\s+|having\s+)?{_NO_RULES}",
+    ),
+    (
+        _UNRESTRICTED_WORDS,
+        r"\bact\s+as\s+(?:an?\s+)?(?:unrestricted|unfiltered|uncensored|jailbroken|evil)\b",
+    ),
+    (
+        ("mode",),
+        r"\b(?:enable|enter|activate|switch\s+to|turn\s+on)\s+(?:the\s+)?"
+        r"(?:developer|dev|god|jailbreak|(?-i:DAN)|debug)\s+mode\b",
+    ),
+    (("jailbr",), r"\bjailbr(?:eak|oken)\b"),
+    (
+        ("filter", "restriction", "guardrail", "safeguard", "safety"),
+        r"\b(?:bypass|disable|turn\s+off|remove)\s+(?:your|the|all|any)\s+(?:safety\s+|content\s+)?"
+        r"(?:filters?|restrictions|guardrails|safeguards|safety)",
+    ),
+    (("bound",), r"\bno\s+longer\s+bound\s+by\b"),
+    (
+        ("system", "assistant", "<|im_start|>", "[inst]", "[/inst]", "###"),
+        r"(?:^|\n)\s*(?:system|assistant)\s*:|<\|im_start\|>|\[/?INST\]|###\s*(?:system|instruction)",
+    ),
+)
+
+_ECHO_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (_IGNORE_WORDS, rf"\b(?:ignore|disregard|forget|override)\s+{_PREVIOUS}\s+{_RULES}"),
+    (_NO_RULES_WORDS, rf"\bas\s+an?\s+(?:AI|assistant|language\s+model)\s+(?:with\s+)?{_NO_RULES}"),
+    (
+        _UNRESTRICTED_WORDS,
+        r"\bas\s+an?\s+(?:unrestricted|unfiltered|uncensored|jailbroken)\s+(?:AI|assistant|model)\b",
+    ),
+    (
+        ("mode", "anything", "jailbr"),
+        r"\bdeveloper\s+mode\b|\b(?-i:DAN)\s+mode\b|\bdo\s+anything\s+now\b|\bjailbr(?:eak|oken)\b",
+    ),
+    (
+        (*_NO_RULES_WORDS, "dan", "free"),
+        rf"\bI\s+(?:have|am\s+under)\s+{_NO_RULES}|\bI\s+am\s+(?:now\s+)?(?:(?-i:DAN)|free\s+from\s+(?:all|my|any))\b",
+    ),
+    (("bound",), r"\bI\s*(?:am|'m)\s+no\s+longer\s+bound\s+by\b"),
+)
+
+# Case-insensitive, except that DAN must be upper-case ``(?-i:DAN)``: "Dan" is a customer's name.
+_Patterns = tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]
+_ATTEMPTS: _Patterns = tuple((words, re.compile(p, re.IGNORECASE)) for words, p in _ATTEMPT_PATTERNS)
+_ECHOES: _Patterns = tuple((words, re.compile(p, re.IGNORECASE)) for words, p in _ECHO_PATTERNS)
+_WORD = re.compile(r"\w+")
+
+# Eight words in a row from the system prompt: long enough that shared boilerplate ("about
+# the customer's own policy") does not count, short enough to catch a leaked sentence.
+LEAK_SHINGLE_WORDS = 8
+_LEAK_CACHE_SIZE = 16
+
+
+def _spans(patterns: _Patterns, text: str, code: str) -> list[tuple[str, int, int]]:
+    low = text.lower()
+    return [
+        (code, m.start(), m.end())
+        for words, pattern in patterns
+        if any(w in low for w in words)
+        for m in pattern.finditer(text)
+    ]
+
+
+@register_validator(name="governor/injection_attempt", data_type="string")
+class InjectionAttemptDetector(Validator):  # type: ignore[misc]
+    """guardrails validator for prompts: one span per injection/jailbreak phrase (injection.attempt)."""
+
+    def validate(self, value: Any, metadata: dict[str, Any]) -> ValidationResult:
+        return fail(_spans(_ATTEMPTS, str(value), "injection.attempt"), "prompt injection attempt")
+
+
+class _Leak:
+    """Leak detection for one system prompt: the hub validator plus the prompt's word 8-grams."""
+
+    def __init__(self, system_prompt: str, threshold: int) -> None:
+        self.hub = DetectSystemPromptLeakage(system_prompt=system_prompt, threshold=threshold, on_fail="noop")
+        self.prompt_len, self.threshold = len(system_prompt), threshold
+        words = [w.lower() for w in _WORD.findall(system_prompt)]
+        n = LEAK_SHINGLE_WORDS
+        self.shingles = {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+    def _ratio_can_pass(self, text: str) -> bool:
+        # rapidfuzz's ratio is at most 200 * len(prompt) / (len(text) + len(prompt)); skipping texts
+        # where that bound is below the threshold changes no verdict and avoids an O(n*m) comparison.
+        return 200 * self.prompt_len > self.threshold * (len(text) + self.prompt_len)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        matches = list(_WORD.finditer(text))
+        words = [m.group().lower() for m in matches]
+        n = LEAK_SHINGLE_WORDS
+        spans: list[tuple[int, int]] = []
+        for i in range(len(words) - n + 1):
+            if tuple(words[i : i + n]) in self.shingles:
+                start, end = matches[i].start(), matches[i + n - 1].end()
+                if spans and start <= spans[-1][1]:
+                    spans[-1] = (spans[-1][0], end)
+                else:
+                    spans.append((start, end))
+        if not spans and self._ratio_can_pass(text) and isinstance(self.hub.validate(text, {}), FailResult):
+            # A paraphrased leak has no exact span: the whole answer is the leak.
+            start = len(text) - len(text.lstrip())
+            spans.append((start, start + len(text.strip())))
+        return spans
+
+
+@register_validator(name="governor/injection_echo", data_type="string")
+class InjectionEchoDetector(Validator):  # type: ignore[misc]
+    """guardrails validator for answers: injection.echo and injection.system_prompt_leak spans.
+
+    The system prompt comes from ``metadata["system_prompt"]`` or, when that is empty, the constructor.
+    """
+
+    def __init__(
+        self, system_prompt: str = "", leak_threshold: int = 60, on_fail: Any = None, **kw: Any
+    ) -> None:
+        super().__init__(on_fail=on_fail, leak_threshold=leak_threshold, **kw)
+        self._system_prompt = system_prompt
+        # The hub default (40) flags ordinary answers: unrelated English texts of similar length
+        # score 30-40 on rapidfuzz's ratio.
+        self._leak_threshold = leak_threshold
+        self._leaks: OrderedDict[str, _Leak] = OrderedDict()
+
+    def validate(self, value: Any, metadata: dict[str, Any]) -> ValidationResult:
+        text = str(value)
+        spans = _spans(_ECHOES, text, "injection.echo")
+        system_prompt = metadata.get("system_prompt") or self._system_prompt
+        if system_prompt.strip():
+            spans += [
+                ("injection.system_prompt_leak", s, e) for s, e in self._leak(system_prompt).spans(text)
+            ]
+        return fail(spans, "answer echoes an injection or leaks the system prompt")
+
+    def _leak(self, system_prompt: str) -> _Leak:
+        # Prompts change rarely; a small LRU keeps the per-prompt set-up off the per-message path.
+        leak = self._leaks.pop(system_prompt, None) or _Leak(system_prompt, self._leak_threshold)
+        self._leaks[system_prompt] = leak
+        if len(self._leaks) > _LEAK_CACHE_SIZE:
+            self._leaks.popitem(last=False)
+        return leak
+
+
+def _system_prompt(subject: Subject) -> dict[str, Any]:
+    return {"system_prompt": subject.system_prompt}
+
+
+def injection_answer_validator(system_prompt: str = "", *, leak_threshold: int = 60) -> GuardrailsCheck:
+    """The release-side ``injection`` validator: injection.echo, injection.system_prompt_leak."""
+    detector = InjectionEchoDetector(system_prompt, leak_threshold, on_fail="noop")
+    return GuardrailsCheck(
+        "injection",
+        detector,
+        messages=INJECTION_MESSAGES,
+        default_code="injection.echo",
+        metadata=_system_prompt,
+    )
+
+
+def injection_prompt_validator() -> GuardrailsCheck:
+    """The admission-side ``injection`` validator: injection.attempt."""
+    return GuardrailsCheck(
+        "injection",
+        InjectionAttemptDetector(on_fail="noop"),
+        messages=INJECTION_MESSAGES,
+        default_code="injection.attempt",
+    )

@@ -1,0 +1,171 @@
+# METADATA
+# title: Admission gate
+# description: >-
+#   Decides whether a user's prompt (prompts.requested) may go on to the LLM (prompts.admitted),
+#   from the envelope, the admission validators' findings and the tenant context in data.tenants.
+#   Fails closed: a prompt is admitted only when every expected validator reported cleanly and no
+#   rule denies it. Personal data in a prompt is redacted, not rejected, for every tenant: it is
+#   the user's own data, and the redaction keeps it out of the LLM call and the logs.
+# scope: package
+package governor.admission
+
+import data.governor.lib
+
+# The validators the admission gate runs; a missing one denies with validator_error.
+expected_validators := {"injection", "data_request", "scope", "pii", "format"}
+
+tenant := lib.tenant(input)
+
+validators := lib.validators(input)
+
+findings := lib.findings(validators)
+
+question := lib.payload_text(input, "question")
+
+# METADATA
+# title: Admission decision
+# description: >-
+#   {allow, reasons, obligations} for one prompt. Reasons are unique by code and sorted by code;
+#   obligations are redactions of personal data in the prompt, sorted by code.
+# entrypoint: true
+decision := lib.decision(reasons, allow, obligations)
+
+# METADATA
+# title: Admission decisions, batched
+# description: >-
+#   The decisions for input.batch (a list of single-decision inputs), in the same order, so the
+#   engine can decide many prompts in one OPA round trip.
+# entrypoint: true
+decisions := [d | some item in input.batch; d := decision with input as item]
+
+default allow := false
+
+allow if {
+	count(reasons) == 0
+	every name in expected_validators {
+		is_object(validators[name])
+	}
+}
+
+reasons := deny | unrecognised
+
+obligations := lib.redactions(redacted)
+
+# Personal data in the prompt is redacted whatever the tenant's pii mode (that mode governs
+# answers), and on denied prompts too, so the rejected prompt is not logged with it.
+redacted contains f if {
+	some f in findings
+	lib.is_pii(f)
+	lib.redactable(f)
+}
+
+# --- Deny rules. Each has METADATA with custom.code (its reason code) and builds its reason from
+# --- rego.metadata.rule(); custom.findings (a glob) widens the finding codes a rule answers.
+
+# METADATA
+# title: Wrong gate
+# description: The input was not built for the admission gate, so the admission policy cannot decide it.
+# custom:
+#   code: gate_mismatch
+deny contains lib.reason(rego.metadata.rule(), sprintf("gate: %v", [object.get(input, "gate", null)])) if {
+	object.get(input, "gate", null) != "admission"
+}
+
+# METADATA
+# title: Validator missing or failed
+# description: >-
+#   An admission validator is missing, failed to run or returned a malformed result; the gate
+#   fails closed rather than forward a prompt that was not fully checked.
+# custom:
+#   code: validator_error
+deny contains lib.reason(rego.metadata.rule(), problem) if {
+	some problem in lib.validator_problems(validators, expected_validators)
+}
+
+# METADATA
+# title: Prompt injection attempt
+# description: The prompt tries to override the assistant's instructions or extract its system prompt.
+# custom:
+#   code: injection.attempt
+deny contains reason if {
+	some reason in lib.finding_reasons(rego.metadata.rule(), findings)
+}
+
+# METADATA
+# title: Request for personal data
+# description: The prompt asks for personal data about a person (their contact details, records or accounts).
+# custom:
+#   code: request.personal_data
+deny contains reason if {
+	some reason in lib.finding_reasons(rego.metadata.rule(), findings)
+}
+
+# METADATA
+# title: Out of scope
+# description: The prompt asks about a subject this assistant is not meant to cover.
+# custom:
+#   code: scope.out_of_scope
+deny contains reason if {
+	some reason in lib.finding_reasons(rego.metadata.rule(), findings)
+}
+
+# METADATA
+# title: Topic blocked for this tenant
+# description: The prompt mentions a topic this tenant has blocked (its blocked_topics_extra).
+# custom:
+#   code: scope.blocked_topic
+deny contains lib.reason(rego.metadata.rule(), sprintf("topic: %s", [topic])) if {
+	some topic in lib.blocked_topics(tenant, question)
+}
+
+# METADATA
+# title: Empty prompt
+# description: The prompt is empty or only whitespace.
+# custom:
+#   code: format.empty
+deny contains reason if {
+	some reason in lib.finding_reasons(rego.metadata.rule(), findings)
+}
+
+# METADATA
+# title: Prompt too long
+# description: The prompt is longer than the prompts.requested contract allows.
+# custom:
+#   code: format.too_long
+deny contains reason if {
+	some reason in lib.finding_reasons(rego.metadata.rule(), findings)
+}
+
+# METADATA
+# title: Unsupported language
+# description: The prompt is not in a language this assistant answers in.
+# custom:
+#   code: format.language
+deny contains reason if {
+	some reason in lib.finding_reasons(rego.metadata.rule(), findings)
+}
+
+# METADATA
+# title: Personal data that cannot be redacted
+# description: >-
+#   The prompt contains personal data but the validator did not say exactly where (no spans, or
+#   an invalid span), so it cannot be kept out of the LLM call.
+# custom:
+#   code: pii.unredactable
+#   findings: pii.**
+deny contains reason if {
+	unredactable := {f | some f in findings; lib.is_pii(f); not lib.redactable(f)}
+	some reason in lib.finding_reasons(rego.metadata.rule(), unredactable)
+}
+
+# METADATA
+# title: Unrecognised finding
+# description: >-
+#   A validator reported a finding that no admission rule answers; the prompt is held until a
+#   policy author decides what the finding means.
+# custom:
+#   code: finding.unrecognised
+unrecognised contains lib.finding_reason(rego.metadata.rule(), f) if {
+	answered := lib.answered_codes(deny) | {lib.finding_code(r) | some r in redacted}
+	some f in lib.unanswered(findings, answered)
+}
