@@ -46,7 +46,7 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     if args.compare:
         changed = replay.changes(decisions, decide(Path(args.compare)))
         for change in changed:
-            print(json.dumps(change), file=sys.stderr if not args.output else sys.stdout)
+            print(json.dumps(change), file=sys.stdout if args.output else sys.stderr)
         print(
             f"compare: {len(changed)} of {len(decisions)} decisions change with {args.compare}",
             file=sys.stderr,

@@ -46,7 +46,7 @@ def start(binary: Path, run_dir: Path, policies_dir: Path, port: int | None = No
         "--watch",
         "--ignore",
         "*_test.rego",
-        str(policies_dir),
+        str(policies_dir.resolve()),  # OPA runs in its own folder: relative paths would break
     ]
     pid = process.start_daemon("opa", argv, opa_dir)
     process.wait_until(

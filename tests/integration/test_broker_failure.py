@@ -1,0 +1,74 @@
+"""Three brokers: one dies mid-stream (SIGKILL), and exactly-once delivery still holds."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from confluent_kafka import Producer
+
+from engine.contracts.registry import ContractRegistry
+from engine.envelope import Envelope
+from engine.kafka import config
+from engine.kafka.admin import ensure_topics
+from engine.settings import Settings, load_settings
+from engine.stack import kafka, process
+from engine.stages.passthrough import build_processor
+from tests.kafka_helpers import read_all
+
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
+N = 600
+
+
+def test_a_broker_killed_mid_stream_loses_and_duplicates_nothing() -> None:
+    cache = load_settings().cache_dir
+    run_dir = Path(tempfile.mkdtemp(prefix="governor-3brokers-"))
+    libs = kafka.install(cache)
+    nodes = kafka.start(libs, run_dir, brokers=3, heap_mb=384)
+    try:
+        settings = Settings(
+            bootstrap_servers=",".join(f"127.0.0.1:{n.port}" for n in nodes),
+            group_prefix="fault",
+            batch_size=25,
+            batch_timeout_seconds=0.1,
+        )
+        registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
+        ensure_topics(settings, registry.topic_specs(), timeout=60)
+        source, target = settings.topics.prompts_requested, settings.topics.prompts_admitted
+        producer = Producer({**config.producer(settings), "acks": "all"})
+        for i in range(N):
+            env = Envelope(
+                type="prompt.requested",
+                contract="prompts.requested@1",
+                tenant="t",
+                payload={"question": f"q{i}", "user": "u"},
+                id=f"m{i}",
+            )
+            producer.produce(source, env.to_bytes(), key=str(i).encode())
+        assert producer.flush(60) == 0
+
+        processor = build_processor(settings, source, target)
+        inner = processor.handler
+        processor.handler = lambda batch: (time.sleep(0.05), inner(batch))[1]
+        stop = threading.Event()
+        worker = threading.Thread(target=processor.run, kwargs={"stop": stop}, daemon=True)
+        worker.start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(read_all(settings, target, timeout=1)) < N // 4:
+            time.sleep(0.2)
+        victim = nodes[1]
+        process.kill_daemon(run_dir / f"kafka-{victim.node_id}", f"kafka-{victim.node_id}")
+        records = read_all(settings, target, expect=N, timeout=180)
+        stop.set()
+        worker.join(60)
+        ids = Counter(r["id"] for r in records)
+        assert set(ids) == {f"m{i}" for i in range(N)}, f"lost {N - len(ids)}"
+        assert max(ids.values()) == 1, "duplicates after a broker failure"
+    finally:
+        kafka.stop(run_dir, nodes)
+        shutil.rmtree(run_dir, ignore_errors=True)
