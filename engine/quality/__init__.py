@@ -1,0 +1,1 @@
+"""Data-quality checks (great-expectations) for augmentation micro-batches."""
