@@ -1,0 +1,1 @@
+"""Data contracts: load, validate, check compatibility, provision topics."""
