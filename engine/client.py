@@ -56,7 +56,14 @@ class GovernorClient:
         self._consumer = Consumer(
             config.consumer(settings, f"{settings.group_prefix}.client.{uuid.uuid4().hex[:8]}")
         )
-        self._topics = [settings.topics.answers_approved, settings.topics.answers_rejected]
+        # A dead letter that carries the trace (a workflow step whose output broke its contract, an LLM
+        # that failed) ends the wait too: the caller learns the outcome instead of timing out.
+        self._topics = [
+            settings.topics.answers_approved,
+            settings.topics.answers_rejected,
+            settings.topics.dlq,
+        ]
+        self._submitted: dict[str, float] = {}
         self._pending: dict[str, Answer] = {}
         self._started = False
 
@@ -95,7 +102,13 @@ class GovernorClient:
         )
         self._producer.send(self.settings.topics.prompts_requested, envelope, key=envelope.trace.trace_id)
         self._producer.flush()
+        self._submitted[envelope.trace.trace_id] = time.monotonic()
         return envelope.trace.trace_id
+
+    def expect(self, trace_id: str) -> None:
+        """Note that something was just sent on `trace_id` by other means (latency counts from now)."""
+        self.listen()
+        self._submitted[trace_id] = time.monotonic()
 
     def wait(self, trace_id: str, timeout: float = 120.0) -> Answer:
         started = time.monotonic()
@@ -109,7 +122,8 @@ class GovernorClient:
                 answer = _answer(json.loads(value))
                 self._pending[answer.trace_id] = answer
         answer = self._pending.pop(trace_id)
-        return Answer(**{**answer.__dict__, "seconds": time.monotonic() - started})
+        asked = self._submitted.pop(trace_id, started)
+        return Answer(**{**answer.__dict__, "seconds": time.monotonic() - asked})
 
     def ask(
         self, question: str, tenant: str = "default", user: str = "app-user", timeout: float = 120.0
@@ -128,6 +142,8 @@ def _answer(event: dict[str, object]) -> Answer:
             tuple(p.get("citations", [])),
             extra={"workflow": p.get("workflow"), "obligations": p.get("obligations")},
         )
+    if envelope.type == "governance.dead_letter":
+        return Answer(envelope.trace.trace_id, "dlq", None, (), ((p["reason"], p["error"]),), gate=p["stage"])
     reasons = tuple((r["code"], r["message"]) for r in p.get("reasons", []))
     return Answer(
         envelope.trace.trace_id,

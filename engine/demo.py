@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from engine import metrics
-from engine.client import Answer, GovernorClient
+from engine.client import Answer, AnswerTimeout, GovernorClient
 from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
@@ -103,6 +103,11 @@ def show(index: int, total: int, question: str, answer: Answer, expect: str = ""
         say(f"  APPROVED ({answer.seconds:.1f}s): {text}")
         if answer.citations:
             say(f"  cites: {', '.join(answer.citations)}")
+    elif answer.outcome == "dlq":
+        say(
+            f"  DEAD-LETTERED by the {answer.gate} stage: "
+            + "; ".join(f"{c} ({m})" for c, m in answer.reasons)
+        )
     else:
         where = f"at the {answer.gate} gate" if answer.gate else ""
         say(
@@ -158,15 +163,13 @@ def run(settings: Settings, keep_running: bool = False) -> int:
         client.listen()
         for app in applications:
             producer.send(settings.topics.workflow_applications, app, key=app.payload["application_id"])
+            client.expect(app.trace.trace_id)
         producer.flush()
         for i, app in enumerate(applications, 1):
             try:
                 answer = client.wait(app.trace.trace_id, timeout=300)
-            except Exception as exc:  # a step was dead-lettered: say so, the demo goes on
-                say(
-                    f"\n[{i}/{len(applications)}] {app.payload['application_id']}: no answer ({exc}); "
-                    "see `governor audit tail` and the governance.dlq topic"
-                )
+            except AnswerTimeout as exc:
+                say(f"\n[{i}/{len(applications)}] {app.payload['application_id']}: {exc}")
                 continue
             answers.append(answer)
             show(i, len(applications), f"explain the risk of {app.payload['application_id']}", answer)

@@ -27,12 +27,12 @@ RAG_ANSWER = PromptTemplate(
 )
 
 UNDERWRITING_FACTS = PromptTemplate(
-    version="underwriting-facts@1",
+    version="underwriting-facts@2",
     system="You extract facts from home insurance applications. Reply with JSON only.",
     user=(
         "Application:\n{context}\n\nReturn JSON with keys property_type (house|apartment|townhouse|cottage), "
         "construction_year (integer), flood_zone (true|false), prior_claims (integer), "
-        "sum_insured (integer). "
+        "sum_insured (the full amount in dollars as an integer, e.g. 350000 for $350,000). "
         "{question}"
     ),
 )

@@ -78,7 +78,8 @@ class Settings(BaseSettings):
     llm_model: str = "SmolLM2-135M-Instruct"
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = 60.0
-    llm_max_tokens: int = 160
+    llm_max_tokens: int = 120
+    llm_threads: int = 2  # CPU threads for the local model
     llm_concurrency: int = 4
     vector_store_url: str | None = None  # Qdrant server; None -> the embedded store at vector_store_path
     vector_store_path: Path | None = None  # default: <cache_dir>/vectors/<stack_name>

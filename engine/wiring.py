@@ -48,7 +48,8 @@ def llm(settings: Settings) -> LLM:
     from engine.models import llm as llm_models
 
     if settings.llm_backend == "local":
-        return _once(("llm", "local"), llm_models.LocalLlama)
+        threads = settings.llm_threads
+        return _once(("llm", "local"), lambda: llm_models.LocalLlama(n_threads=threads))
     if not settings.llm_url:
         raise ConfigError("GOVERNOR_LLM_URL is required when GOVERNOR_LLM_BACKEND=openai")
     return llm_models.OpenAIChat(

@@ -29,8 +29,17 @@ def reason_for(error: Exception) -> str:
     return "processing.error"
 
 
-def dead_letter(codec: GovernedCodec, dlq_topic: str, stage: str, msg: Record, error: Exception) -> Output:
-    """An output for the DLQ topic describing `msg` and `error`; never raises on odd input."""
+def dead_letter(
+    codec: GovernedCodec,
+    dlq_topic: str,
+    stage: str,
+    msg: Record,
+    error: Exception,
+    cause: Envelope | None = None,
+) -> Output:
+    """An output for the DLQ topic describing `msg` and `error`; never raises on odd input. When the record
+    was a readable envelope (`cause`), the dead letter keeps its tenant and trace, so whoever waits on
+    the trace learns what happened."""
     reason = reason_for(error)
     value = msg.value
     payload = {
@@ -45,8 +54,10 @@ def dead_letter(codec: GovernedCodec, dlq_topic: str, stage: str, msg: Record, e
         },
         "original_b64": base64.b64encode(value).decode() if value is not None else None,
     }
-    envelope = Envelope(
-        type="governance.dead_letter", contract=DLQ_CONTRACT, tenant="unknown", payload=payload
+    envelope = (
+        cause.derive("governance.dead_letter", DLQ_CONTRACT, payload)
+        if cause
+        else Envelope(type="governance.dead_letter", contract=DLQ_CONTRACT, tenant="unknown", payload=payload)
     )
     data, headers = codec.encode(dlq_topic, envelope)
     metrics.DLQ.labels(stage, reason).inc()

@@ -49,8 +49,9 @@ class Inference:
             try:
                 draft = future.result()
             except LLMError as exc:
+                failure = _LLMFailure(exc)
                 outputs.append(
-                    dead_letter(self.codec, self.settings.topics.dlq, STAGE, msg, _LLMFailure(exc))
+                    dead_letter(self.codec, self.settings.topics.dlq, STAGE, msg, failure, envelope)
                 )
                 continue
             value, headers = self.codec.encode(self.settings.topics.answers_draft, draft)

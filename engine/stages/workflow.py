@@ -46,6 +46,7 @@ class Underwriting:
     def handle(self, messages: list[Record]) -> list[Output]:
         outputs: list[Output] = []
         for msg in messages:
+            envelope = None
             try:
                 envelope = self.codec.decode(msg.topic, msg.value)
                 if msg.topic == self.settings.topics.workflow_applications:
@@ -54,7 +55,7 @@ class Underwriting:
                     topic, event = self.settings.topics.answers_draft, self.explain(envelope)
                 value, headers = self.codec.encode(topic, event)
             except (EnvelopeError, ContractViolation, FactsUnparseable, LLMError) as exc:
-                outputs.append(dead_letter(self.codec, self.settings.topics.dlq, STAGE, msg, exc))
+                outputs.append(dead_letter(self.codec, self.settings.topics.dlq, STAGE, msg, exc, envelope))
                 continue
             outputs.append(Output(topic, value, envelope.trace.trace_id.encode(), headers))
         return outputs

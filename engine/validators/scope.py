@@ -26,7 +26,8 @@ SCOPE_MESSAGES = {"scope.out_of_scope": "about a topic outside this application'
 DEFAULT_SCOPE_TOPICS: Mapping[str, Sequence[str]] = {
     "medical_advice": (
         "medical advice", "diagnosis", "diagnoses", "diagnose", "dosage", "you should take",
-        "symptoms of", "treatment for", "side effects of",
+        "symptoms of", "treatment for", "side effects of", "what medication", "which medication",
+        "medication should i take", "should i take for",
     ),
     "legal_advice": (
         "legal advice", "sue", "lawsuit", "take legal action", "legal action against", "hire a lawyer",

@@ -1,0 +1,231 @@
+"""The compact core on the real stack with the local models: augmentation keeps the vector store
+consistent, bad batches are held, a prompt flows to an approved answer under one trace, the
+underwriting workflow ends in a governed decision, and a slow LLM costs no rebalance."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from engine import wiring
+from engine.client import GovernorClient
+from engine.contracts.codec import GovernedCodec
+from engine.contracts.registry import ContractRegistry
+from engine.envelope import Envelope, Trace
+from engine.kafka.publish import GovernedProducer
+from engine.settings import Settings
+from engine.stages import launcher
+from tests.kafka_helpers import read_all
+from tests.stage_helpers import running
+
+pytestmark = pytest.mark.integration
+
+COOLING_OFF = (
+    "# Cancellations and Cooling-off\n\n## Cooling-off period\n\nEvery new Harbor Mutual policy has a 14-day "
+    "cooling-off period. If you cancel within 14 days of the start date, you get a full refund of your premium."
+)
+WATER = (
+    "# Water Damage\n\n## Excess\n\nThe excess for a water damage claim is $750. Sudden escapes of water from "
+    "burst pipes are covered."
+)
+
+
+def _producer(settings: Settings) -> GovernedProducer:
+    return GovernedProducer(
+        settings, GovernedCodec(ContractRegistry.load(settings.contracts_dir, settings.topics))
+    )
+
+
+def _doc(
+    doc_id: str, version: int, text: str, deleted: bool = False, produced_at: str | None = None
+) -> Envelope:
+    payload = {
+        "doc_id": doc_id,
+        "version": version,
+        "source": "test",
+        "title": doc_id,
+        "text": text,
+        "deleted": deleted,
+    }
+    extra = {"produced_at": produced_at} if produced_at else {}
+    return Envelope(type="document.upserted", contract="docs.raw@1", tenant="t", payload=payload, **extra)
+
+
+def _wait(condition: Any, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    raise AssertionError("condition not reached in time")
+
+
+def test_updates_and_deletions_keep_the_vector_store_consistent(test_settings: Settings) -> None:
+    producer = _producer(test_settings)
+    store = wiring.vector_store(test_settings, wiring.MINILM_DIMENSION)
+    with running(test_settings, "augment"):
+        producer.send(test_settings.topics.docs_raw, _doc("cooling", 1, COOLING_OFF), key="cooling")
+        producer.send(test_settings.topics.docs_raw, _doc("water", 1, WATER), key="water")
+        producer.flush()
+        _wait(lambda: store.document_versions() == {"cooling": 1, "water": 1})
+        hit = store.search(
+            wiring.embedder(test_settings).embed(["how long can I cancel for a refund"])[0], 1
+        )[0]
+        assert hit.chunk.doc_id == "cooling"
+
+        updated = WATER.replace("$750", "$900")
+        producer.send(test_settings.topics.docs_raw, _doc("water", 2, updated), key="water")
+        producer.send(test_settings.topics.docs_raw, _doc("water", 1, WATER), key="water")  # late, older
+        producer.send(test_settings.topics.docs_raw, _doc("cooling", 2, "", deleted=True), key="cooling")
+        producer.flush()
+        _wait(lambda: store.document_versions() == {"water": 2})
+    hits = store.search(wiring.embedder(test_settings).embed(["water damage excess"])[0], 10)
+    assert {h.chunk.doc_id for h in hits} == {"water"}
+    assert all("$900" in h.chunk.text and "$750" not in h.chunk.text for h in hits)
+
+
+def test_a_batch_failing_its_expectations_is_held_and_reported_not_indexed(test_settings: Settings) -> None:
+    producer = _producer(test_settings)
+    store = wiring.vector_store(test_settings, wiring.MINILM_DIMENSION)
+    stale = "2020-01-01T00:00:00.000+00:00"
+    producer.send(test_settings.topics.docs_raw, _doc("old-news", 1, WATER, produced_at=stale), key="old")
+    producer.flush()
+    with running(test_settings, "augment"):
+        held = read_all(test_settings, test_settings.topics.docs_quarantine, expect=1)
+        audit = read_all(test_settings, test_settings.topics.audit, expect=1)
+    assert held[0]["payload"]["doc_ids"] == ["old-news"]
+    assert "quality.stale" in held[0]["payload"]["failures"]
+    assert audit[0]["payload"]["gate"] == "quality" and audit[0]["payload"]["outcome"] == "rejected"
+    assert "old-news" not in store.document_versions()
+
+
+def test_a_prompt_flows_admitted_draft_approved_under_one_trace(test_settings: Settings) -> None:
+    producer = _producer(test_settings)
+    store = wiring.vector_store(test_settings, wiring.MINILM_DIMENSION)
+    with (
+        running(test_settings, "augment", "admission", "infer", "release"),
+        GovernorClient(test_settings) as client,
+    ):
+        producer.send(test_settings.topics.docs_raw, _doc("cooling", 1, COOLING_OFF), key="cooling")
+        producer.flush()
+        _wait(lambda: "cooling" in store.document_versions())
+        answer = client.ask(
+            "How long is the cooling-off period for a new policy?", tenant="acme-insurance", timeout=180
+        )
+    assert answer.outcome == "approved", answer
+    assert "14" in (answer.text or "")
+    assert answer.citations and all(c.startswith("cooling:1:") for c in answer.citations)
+    t = test_settings.topics
+    admitted = [
+        r
+        for r in read_all(test_settings, t.prompts_admitted, timeout=3)
+        if r["trace"]["trace_id"] == answer.trace_id
+    ]
+    drafts = [
+        r
+        for r in read_all(test_settings, t.answers_draft, timeout=3)
+        if r["trace"]["trace_id"] == answer.trace_id
+    ]
+    assert len(admitted) == 1 and len(drafts) == 1
+    assert drafts[0]["payload"]["template_version"] == "rag-answer@2"
+    assert drafts[0]["trace"]["causation_id"] == admitted[0]["id"]
+
+
+def test_the_underwriting_workflow_ends_in_a_governed_decision(test_settings: Settings) -> None:
+    text = (
+        "Application for a house built in 1924, in a designated flood zone. The owners have made 4 prior "
+        "claims. They ask for a sum insured of $650,000 for the buildings."
+    )
+    app = Envelope(
+        type="application.submitted",
+        contract="workflow.applications@1",
+        tenant="acme-insurance",
+        payload={"application_id": "APP-T1", "text": text},
+        trace=Trace("wf-trace"),
+    )
+    producer = _producer(test_settings)
+    with running(test_settings, "workflow", "release"), GovernorClient(test_settings) as client:
+        client.expect("wf-trace")
+        producer.send(test_settings.topics.workflow_applications, app)
+        producer.flush()
+        answer = client.wait("wf-trace", timeout=240)
+    facts = read_all(test_settings, test_settings.topics.workflow_facts, timeout=3)
+    if answer.outcome == "dlq":  # the facts broke their contract: governed too, and said why
+        assert answer.reasons[0][0].startswith(("contract.", "workflow."))
+        return
+    assert facts and facts[0]["payload"]["risk"]["band"] in {"low", "medium", "high"}
+    drafts = read_all(test_settings, test_settings.topics.answers_draft, timeout=3)
+    assert drafts[0]["payload"]["workflow"] == "underwriting"
+    assert answer.outcome in {"approved", "rejected"}
+    assert answer.outcome == "rejected" or answer.extra["workflow"] == "underwriting"
+
+
+class _SlowLLM(BaseHTTPRequestHandler):
+    delay = 3.0
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        time.sleep(self.delay)
+        body = json.dumps(
+            {
+                "model": "slow",
+                "choices": [{"message": {"role": "assistant", "content": "ok"}}],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1},
+            }
+        ).encode()
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:
+            pass  # the client gave up (timed out) first
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_llm_timeouts_are_dead_lettered_without_a_rebalance(test_settings: Settings) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowLLM)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings = test_settings.model_copy(
+        update={
+            "llm_backend": "openai",
+            "llm_url": f"http://127.0.0.1:{server.server_port}/v1",
+            "llm_timeout_seconds": 0.5,
+        }
+    )
+    registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
+    processor = launcher.build("infer", settings, registry)
+    assignments: list[object] = []
+    processor._on_assign_hook = assignments.append
+    producer = _producer(settings)
+    for i in range(2):
+        producer.send(
+            settings.topics.prompts_admitted,
+            Envelope(
+                type="prompt.admitted",
+                contract="prompts.admitted@1",
+                tenant="t",
+                payload={"question": f"question {i}?", "user": "u", "decision_id": "d"},
+                trace=Trace(f"slow-{i}"),
+            ),
+        )
+    producer.flush()
+    stop = threading.Event()
+    worker = threading.Thread(target=processor.run, kwargs={"stop": stop})
+    worker.start()
+    try:
+        dead = read_all(settings, settings.topics.dlq, expect=2, timeout=120)
+    finally:
+        stop.set()
+        worker.join(60)
+        server.shutdown()
+    assert sorted(d["trace"]["trace_id"] for d in dead) == ["slow-0", "slow-1"]
+    assert {d["payload"]["reason"] for d in dead} == {"llm.timeout"}
+    assert len(assignments) == 1, "the member was never kicked out of its group"
