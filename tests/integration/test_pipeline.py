@@ -26,12 +26,13 @@ from tests.stage_helpers import running
 pytestmark = pytest.mark.integration
 
 COOLING_OFF = (
-    "# Cancellations and Cooling-off\n\n## Cooling-off period\n\nEvery new Harbor Mutual policy has a 14-day "
-    "cooling-off period. If you cancel within 14 days of the start date, you get a full refund of your premium."
+    "# Cancellations and Cooling-off\n\n## Cooling-off period\n\n"
+    "Every new Harbor Mutual policy has a 14-day cooling-off period. "
+    "If you cancel within 14 days of the start date, you get a full refund of your premium."
 )
 WATER = (
-    "# Water Damage\n\n## Excess\n\nThe excess for a water damage claim is $750. Sudden escapes of water from "
-    "burst pipes are covered."
+    "# Water Damage\n\n## Excess\n\n"
+    "The excess for a water damage claim is $750. Sudden escapes of water from burst pipes are covered."
 )
 
 
@@ -168,7 +169,7 @@ def test_the_underwriting_workflow_ends_in_a_governed_decision(test_settings: Se
 class _SlowLLM(BaseHTTPRequestHandler):
     delay = 3.0
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         time.sleep(self.delay)
         body = json.dumps(
