@@ -92,6 +92,7 @@ def prime_stage(stage: str, gate: str | None = None) -> None:
             DECISIONS.labels(gate, "rejected", reason)
         DECISIONS.labels(gate, "approved", "none")
         AUDIT_CHAIN_BREAKS.labels(gate)
+        POLICY_ERRORS.labels(gate)
         AUDIT_RECORDS.labels(gate)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -24,8 +25,19 @@ def _once(key: tuple[str, ...], build: Callable[[], T]) -> T:
     """One instance per process: stages run as threads share one model and one embedded store."""
     with _shared_lock:
         if key not in _shared:
+            if not _shared:
+                atexit.register(_close_all)
             _shared[key] = build()
         return cast(T, _shared[key])
+
+
+def _close_all() -> None:
+    """Close shared clients before interpreter shutdown (the embedded store flushes and unlocks)."""
+    for thing in _shared.values():
+        close = getattr(thing, "close", None)
+        if callable(close):
+            close()
+    _shared.clear()
 
 
 def embedder(settings: Settings) -> Embedder:

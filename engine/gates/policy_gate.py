@@ -56,6 +56,9 @@ class PolicyGate:
         self, name: str, package: str, validators: Sequence[Validator], policy: PolicyClient
     ) -> None:
         self.name, self.package, self.validators, self.policy = name, package, list(validators), policy
+        for validator in self.validators:  # series exist at zero before the first failure
+            metrics.VALIDATOR_FAILURES.labels(validator.name)
+            metrics.VALIDATOR_ERRORS.labels(validator.name)
 
     def decide(self, items: Sequence[GateItem], batched: bool = True) -> list[Verdict]:
         started = time.perf_counter()

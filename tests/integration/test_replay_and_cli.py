@@ -134,17 +134,19 @@ def test_a_broken_contract_stops_start_up_naming_the_file(tmp_path: Path) -> Non
 
 def test_stack_up_status_down_serve_and_stop_only_their_own_servers(tmp_path: Path) -> None:
     env = {"GOVERNOR_STACK_NAME": f"cli-test-{tmp_path.name}"}
-    up = governor("stack", "up", env=env)
+    up = governor("stack", "up", "--with-prometheus", env=env)
     try:
         assert up.returncode == 0, up.stderr + up.stdout
         assert "kafka      127.0.0.1:" in up.stdout and "opa        http://127.0.0.1:" in up.stdout
+        assert "prometheus http://127.0.0.1:" in up.stdout
         status = governor("stack", "status", env=env)
         assert (
             status.returncode == 0
             and "kafka-1      up" in status.stdout
             and "opa          up" in status.stdout
+            and "prometheus   up" in status.stdout
         )
     finally:
         down = governor("stack", "down", env=env)
-    assert "stopped" in down.stdout and "kafka-1" in down.stdout and "opa" in down.stdout
+    assert "stopped" in down.stdout and all(n in down.stdout for n in ("kafka-1", "opa", "prometheus"))
     assert governor("stack", "status", env=env).returncode == 1
