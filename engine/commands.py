@@ -136,7 +136,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="gate: release gate vs raw pass-through; "
         "pipeline: embedding throughput and end-to-end latency by stage",
     )
-    bench.add_argument("--count", type=int, default=500, help="drafts for `bench gate`")
+    bench.add_argument("--count", type=int, default=1000, help="drafts for `bench gate`")
     bench.add_argument("--batch-size", type=int, default=100, help="consumer batch size for `bench gate`")
     bench.add_argument("--questions", type=int, default=3, help="questions for `bench pipeline`")
     bench.set_defaults(func=_bench)

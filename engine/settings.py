@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     embedding_backend: Literal["local", "openai"] = "local"
     embedding_url: str | None = None
     embedding_model: str = "all-MiniLM-L6-v2"
+    embedding_dimension: int = 384  # what the remote model returns; the local MiniLM is 384
+    embedding_api_key: SecretStr | None = None
     llm_backend: Literal["local", "openai"] = "local"
     llm_url: str | None = None
     llm_model: str = "SmolLM2-135M-Instruct"

@@ -45,15 +45,16 @@ def embedder(settings: Settings) -> Embedder:
 
     if settings.embedding_backend == "local":
         path = settings.cache_dir / "models" / "all-MiniLM-L6-v2"
-        return _once(("embedder", str(path)), lambda: embeddings.LocalMiniLM(path))
+        return _once(("embedder", str(path)), lambda: embeddings.CachedEmbedder(embeddings.LocalMiniLM(path)))
     if not settings.embedding_url:
         raise ConfigError("GOVERNOR_EMBEDDING_URL is required when GOVERNOR_EMBEDDING_BACKEND=openai")
-    return embeddings.OpenAIEmbeddings(
+    remote = embeddings.OpenAIEmbeddings(
         base_url=settings.embedding_url,
         model=settings.embedding_model,
-        dimension=MINILM_DIMENSION,
-        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        dimension=settings.embedding_dimension,
+        api_key=settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None,
     )
+    return embeddings.CachedEmbedder(remote)
 
 
 def llm(settings: Settings) -> LLM:

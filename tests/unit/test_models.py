@@ -440,3 +440,27 @@ def test_vector_store_refuses_mismatched_input(tmp_path: Path) -> None:
         with pytest.raises(ValueError, match="dimension 3"):
             store.upsert_document("a", 1, [chunk], np.ones((1, 3)))
         assert store.count() == 0
+
+
+def test_cached_embedder_computes_each_text_once_and_keeps_order() -> None:
+    import numpy as np
+
+    from engine.models.embeddings import CachedEmbedder
+
+    calls: list[list[str]] = []
+
+    class Counting:
+        model_id, dimension = "count", 2
+
+        def embed(self, texts):  # type: ignore[no-untyped-def]
+            calls.append(list(texts))
+            return np.array([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+    cached = CachedEmbedder(Counting(), capacity=2)
+    first = cached.embed(["a", "bb", "a"])
+    assert calls == [["a", "bb"]]
+    assert first.tolist() == [[1, 1], [2, 1], [1, 1]]
+    assert cached.embed(["bb"]).tolist() == [[2, 1]] and len(calls) == 1
+    cached.embed(["ccc"])  # evicts the least recently used ("a")
+    cached.embed(["a"])
+    assert calls[-1] == ["a"]
