@@ -1,0 +1,35 @@
+"""Is each fact the LLM extracted from an application actually stated in it? A deterministic check
+on the workflow's first step: a fact the text does not support is reported, never passed on."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+NUMBER_WORDS = {"no": 0, "none": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "eight": 8, "nine": 9, "ten": 10}  # fmt: skip
+NEGATIONS = ("not ", "outside ", "no ", "isn't ", "is not ", "never ")
+
+
+def unsupported_facts(facts: dict[str, Any], text: str) -> list[str]:
+    """The names of the facts `text` does not state."""
+    plain = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())  # 650,000 -> 650000
+    numbers = {int(n) for n in re.findall(r"\d+", plain)}
+    numbers |= {value for word, value in NUMBER_WORDS.items() if re.search(rf"\b{word}\b", plain)}
+    wrong = []
+    if not re.search(rf"\b{re.escape(str(facts.get('property_type', '')).lower())}\b", plain):
+        wrong.append("property_type")
+    for name in ("construction_year", "prior_claims", "sum_insured"):
+        if facts.get(name) not in numbers:
+            wrong.append(name)
+    if bool(facts.get("flood_zone")) != _states_flood_zone(plain):
+        wrong.append("flood_zone")
+    return wrong
+
+
+def _states_flood_zone(text: str) -> bool:
+    for match in re.finditer(r"flood zone", text):
+        before = text[max(0, match.start() - 25) : match.start()]
+        if not any(neg in before for neg in NEGATIONS):
+            return True
+    return False
