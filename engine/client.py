@@ -120,10 +120,10 @@ class GovernorClient:
                 if msg.error() or value is None:
                     continue
                 answer = _answer(json.loads(value))
-                self._pending[answer.trace_id] = answer
-        answer = self._pending.pop(trace_id)
-        asked = self._submitted.pop(trace_id, started)
-        return Answer(**{**answer.__dict__, "seconds": time.monotonic() - asked})
+                asked = self._submitted.pop(answer.trace_id, None)
+                seconds = time.monotonic() - asked if asked is not None else 0.0
+                self._pending[answer.trace_id] = Answer(**{**answer.__dict__, "seconds": seconds})
+        return self._pending.pop(trace_id)
 
     def ask(
         self, question: str, tenant: str = "default", user: str = "app-user", timeout: float = 120.0

@@ -30,18 +30,17 @@ UNDERWRITING_FACTS = PromptTemplate(
     version="underwriting-facts@2",
     system="You extract facts from home insurance applications. Reply with JSON only.",
     user=(
-        "Application:\n{context}\n\nReturn JSON with keys property_type (house|apartment|townhouse|cottage), "
+        "Application:\n{context}\n\nReturn JSON with property_type (house|apartment|townhouse|cottage), "
         "construction_year (integer), flood_zone (true|false), prior_claims (integer), "
-        "sum_insured (the full amount in dollars as an integer, e.g. 350000 for $350,000). "
-        "{question}"
+        "sum_insured (digits only, no $ sign or commas). {question}"
     ),
 )
 
 UNDERWRITING_EXPLANATION = PromptTemplate(
-    version="underwriting-explanation@1",
+    version="underwriting-explanation@2",
     system=(
-        "You are Harbor Mutual's underwriting assistant. Explain a risk assessment to an underwriter "
-        "in two short sentences using only the facts given."
+        "You are an underwriting assistant. Summarise the facts you are given in two short sentences. "
+        "Use only those facts."
     ),
     user="Facts:\n{context}\n\n{question}",
 )

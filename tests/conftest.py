@@ -31,7 +31,7 @@ _real_connect_ex = socket.socket.connect_ex
 def _is_local(address: Any) -> bool:
     if not isinstance(address, tuple):
         return True  # AF_UNIX paths
-    host = address[0]
+    host = address[0].decode() if isinstance(address[0], bytes) else str(address[0])
     if host in ("localhost",):
         return True
     try:
@@ -50,8 +50,20 @@ def _guarded(real: Any) -> Any:
     return connect
 
 
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    # Exporters that fail at the DNS lookup never reach connect(): catch the lookup too.
+    if host not in (None, "", "localhost") and not _is_local((host,)):
+        EGRESS_ATTEMPTS.append(f"lookup {host!r}")
+        raise socket.gaierror(socket.EAI_NONAME, f"egress blocked by the test suite: lookup of {host!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
 socket.socket.connect = _guarded(_real_connect)  # type: ignore[method-assign]
 socket.socket.connect_ex = _guarded(_real_connect_ex)  # type: ignore[method-assign]
+socket.getaddrinfo = _guarded_getaddrinfo
 
 
 @pytest.fixture(autouse=True)

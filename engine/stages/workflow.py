@@ -24,6 +24,7 @@ from engine.kafka.record import Record
 from engine.models.llm import LLM, ChatMessage, LLMError
 from engine.prompts import UNDERWRITING_EXPLANATION, UNDERWRITING_FACTS
 from engine.settings import Settings
+from engine.stages.fact_check import unsupported_facts
 from engine.stages.underwriting_risk import PerilRiskModel
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,12 @@ WORKFLOW = "underwriting"
 
 class FactsUnparseable(GovernorError):
     code = "workflow.facts_unparseable"
+
+
+class FactsUnsupported(GovernorError):
+    """The model extracted facts the application does not state."""
+
+    code = "workflow.facts_unsupported"
 
 
 class Underwriting:
@@ -54,7 +61,7 @@ class Underwriting:
                 else:
                     topic, event = self.settings.topics.answers_draft, self.explain(envelope)
                 value, headers = self.codec.encode(topic, event)
-            except (EnvelopeError, ContractViolation, FactsUnparseable, LLMError) as exc:
+            except (EnvelopeError, ContractViolation, FactsUnparseable, FactsUnsupported, LLMError) as exc:
                 outputs.append(dead_letter(self.codec, self.settings.topics.dlq, STAGE, msg, exc, envelope))
                 continue
             outputs.append(Output(topic, value, envelope.trace.trace_id.encode(), headers))
@@ -85,6 +92,11 @@ class Underwriting:
         self.codec.registry.for_topic(self.settings.topics.workflow_facts).validate(
             {**payload, "risk": {"band": "low", "probability": 0.0, "model": "-"}}
         )
+        wrong = unsupported_facts(facts, text)
+        if wrong:
+            raise FactsUnsupported(
+                f"the application does not state the extracted {', '.join(wrong)}: {facts}"
+            )
         risk = self.risk.assess(facts)
         payload["risk"] = {"band": risk.band, "probability": risk.probability, "model": risk.model}
         return application.derive("application.facts", "workflow.facts@1", payload)
@@ -93,7 +105,7 @@ class Underwriting:
         """Step 2: facts + risk -> an explanation draft, grounded in exactly those facts."""
         p = facts_event.payload
         passages = fact_passages(p["application_id"], p["facts"], p["risk"])
-        question = f"Explain the peril risk assessment for application {p['application_id']}."
+        question = f"Summarise the risk assessment for application {p['application_id']} in two sentences."
         user = UNDERWRITING_EXPLANATION.render_user(question, passages)
         completion = self.llm.complete(
             [ChatMessage("system", UNDERWRITING_EXPLANATION.system), ChatMessage("user", user)],

@@ -8,7 +8,7 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -230,3 +230,85 @@ def test_llm_timeouts_are_dead_lettered_without_a_rebalance(test_settings: Setti
     assert sorted(d["trace"]["trace_id"] for d in dead) == ["slow-0", "slow-1"]
     assert {d["payload"]["reason"] for d in dead} == {"llm.timeout"}
     assert len(assignments) == 1, "the member was never kicked out of its group"
+
+
+class _ScriptedModel(BaseHTTPRequestHandler):
+    """An OpenAI-compatible endpoint that answers like a capable model would: correct facts as JSON,
+    and an explanation restating the facts it was given. It lets the test follow the whole chain."""
+
+    facts: ClassVar[dict[str, object]] = {}
+
+    def do_POST(self) -> None:
+        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        if "response_format" in request:
+            content = json.dumps(self.facts)
+        else:
+            prompt = request["messages"][-1]["content"]
+            content = " ".join(line.split("] ", 1)[1] for line in prompt.splitlines() if line.startswith("["))
+        message = {"role": "assistant", "content": content}
+        usage = {"prompt_tokens": 1, "completion_tokens": 1}
+        body = json.dumps({"model": "scripted", "choices": [{"message": message}], "usage": usage}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_the_workflow_chain_reaches_an_approved_explanation_with_a_capable_model(
+    test_settings: Settings,
+) -> None:
+    text = ("Application for a house built in 1924, in a designated flood zone. The owners have made 4 prior "
+            "claims. They ask for a sum insured of $650,000 for the buildings.")  # fmt: skip
+    _ScriptedModel.facts = {"property_type": "house", "construction_year": 1924, "flood_zone": True,
+                            "prior_claims": 4, "sum_insured": 650000}  # fmt: skip
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ScriptedModel)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings = test_settings.model_copy(
+        update={"llm_backend": "openai", "llm_url": f"http://127.0.0.1:{server.server_port}/v1"}
+    )
+    app = Envelope(type="application.submitted", contract="workflow.applications@1", tenant="acme-insurance",
+                   payload={"application_id": "APP-T2", "text": text}, trace=Trace("wf-chain"))  # fmt: skip
+    try:
+        with running(settings, "workflow", "release"), GovernorClient(settings) as client:
+            client.expect("wf-chain")
+            producer = _producer(settings)
+            producer.send(settings.topics.workflow_applications, app)
+            producer.flush()
+            answer = client.wait("wf-chain", timeout=120)
+    finally:
+        server.shutdown()
+    facts = read_all(settings, settings.topics.workflow_facts, expect=1)[0]
+    assert facts["trace"]["trace_id"] == "wf-chain"
+    assert facts["payload"]["risk"]["band"] == "high"  # an old house in a flood zone with 4 claims
+    assert answer.outcome == "approved", answer
+    assert answer.extra["workflow"] == "underwriting"
+    assert "built in 1924" in (answer.text or "") and "rates the risk as high" in (answer.text or "")
+
+
+def test_facts_the_application_does_not_state_are_dead_lettered(test_settings: Settings) -> None:
+    _ScriptedModel.facts = {"property_type": "cottage", "construction_year": 1924, "flood_zone": False,
+                            "prior_claims": 4, "sum_insured": 650000}  # fmt: skip
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ScriptedModel)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings = test_settings.model_copy(
+        update={"llm_backend": "openai", "llm_url": f"http://127.0.0.1:{server.server_port}/v1"}
+    )
+    app = Envelope(type="application.submitted", contract="workflow.applications@1", tenant="t",
+                   payload={"application_id": "APP-T3", "text": "A house built in 1924 in a flood zone, "
+                            "4 prior claims, sum insured $650,000."}, trace=Trace("wf-wrong"))  # fmt: skip
+    try:
+        with running(settings, "workflow"), GovernorClient(settings) as client:
+            client.expect("wf-wrong")
+            _producer(settings).send(settings.topics.workflow_applications, app)
+            _producer(settings).flush()
+            answer = client.wait("wf-wrong", timeout=60)
+    finally:
+        server.shutdown()
+    assert answer.outcome == "dlq"
+    code, message = answer.reasons[0]
+    assert code == "workflow.facts_unsupported"
+    assert "property_type" in message and "flood_zone" in message
+    assert read_all(settings, settings.topics.workflow_facts, timeout=2) == []

@@ -35,10 +35,10 @@ EXPECTED = {
     "d-015": ("rejected", {"injection.echo"}),
     "d-016": ("rejected", {"grounding.unsupported", "injection.system_prompt_leak"}),
     "d-017": ("rejected", {"grounding.unsupported"}),
-    "d-018": ("rejected", {"grounding.unsupported", "scope.blocked_topic", "scope.out_of_scope"}),
-    "d-019": ("rejected", {"grounding.unsupported", "scope.out_of_scope"}),
+    "d-018": ("rejected", {"scope.blocked_topic", "scope.out_of_scope"}),
+    "d-019": ("rejected", {"scope.out_of_scope"}),
     "d-020": ("rejected", {"format.empty"}),
-    "d-021": ("rejected", {"grounding.unsupported", "toxicity.word_list"}),
+    "d-021": ("rejected", {"toxicity.word_list"}),
     "d-022": ("dlq", {"contract.type"}),
 }
 

@@ -633,3 +633,18 @@ def test_telemetry_stays_off_after_guard_reloads_the_rc() -> None:
     assert settings.rc.enable_metrics is False and RC.load().enable_metrics is False
     assert HubTelemetry()._tracer is None
     assert os.environ["GX_ANALYTICS_ENABLED"] == "false"
+
+
+def test_grounding_supports_a_short_sentence_stated_inside_a_long_passage() -> None:
+    """Embedding a short claim against a whole long passage dilutes the similarity; the passage's own
+    sentences are compared too, so a verbatim claim is supported while an invented one is not."""
+    from engine.models.embeddings import LocalMiniLM
+    from engine.validators.base import ContextPassage, Subject
+    from engine.validators.registry import release_validators
+
+    grounding = next(v for v in release_validators(embed=LocalMiniLM().embed) if v.name == "grounding")
+    passage = ContextPassage("facts", "The property is a house built in 1924. It is in a flood zone. "
+                             "It has 4 prior claims. The sum insured is $650,000.")  # fmt: skip
+    assert grounding.check(Subject(text="It has 4 prior claims.", context=(passage,))).passed
+    invented = grounding.check(Subject(text="It has a swimming pool and a tennis court.", context=(passage,)))
+    assert not invented.passed and invented.findings[0].code == "grounding.unsupported"
