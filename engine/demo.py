@@ -147,7 +147,10 @@ def run(settings: Settings, keep_running: bool = False) -> int:
         wait_for_index(settings, {d.payload["doc_id"] for d in docs})
 
         script: list[dict[str, Any]] = yaml.safe_load((DEMO_DIR / "questions.yaml").read_text())
-        say(f"4/5 asking {len(script)} scripted questions (the local LLM answers one at a time)")
+        say(
+            f"4/5 asking {len(script)} scripted questions at once (the local LLM answers one at a time, "
+            "so later answers include the wait)"
+        )
         traces = [client.submit(q["question"], q.get("tenant", "default")) for q in script]
         answers: list[Answer] = []
         for i, (item, trace) in enumerate(zip(script, traces, strict=True), 1):
@@ -173,6 +176,12 @@ def run(settings: Settings, keep_running: bool = False) -> int:
                 continue
             answers.append(answer)
             show(i, len(applications), f"explain the risk of {app.payload['application_id']}", answer)
+        if settings.llm_backend == "local" and any(a.outcome == "dlq" for a in answers[-len(applications) :]):
+            say(
+                "\n  The 135M-parameter local model often misreads applications (amounts, flood zones);"
+                "\n  the facts contract and the fact check stop such steps before any risk score exists."
+                "\n  With GOVERNOR_LLM_BACKEND=openai and a capable model the chain runs to the release gate."
+            )
         _summary(answers, stages.errors, settings)
         if keep_running:
             say('\nstages keep running (Ctrl-C stops them); ask with `bin/governor ask "..."`')
