@@ -109,11 +109,25 @@ class GroundingDetector(Validator):  # type: ignore[misc]
 
 
 def _cosine(embed: Embed, sentences: list[str], passages: list[str]) -> np.ndarray:
-    # One call for sentences and passages: the model's per-call overhead dominates at this size.
-    vectors = np.asarray(embed([*sentences, *passages]), dtype=np.float32)
-    if vectors.ndim != 2 or vectors.shape[0] != len(sentences) + len(passages):
-        raise ValueError(f"embed returned shape {vectors.shape} for {len(sentences) + len(passages)} texts")
-    return np.asarray(vectors[: len(sentences)] @ vectors[len(sentences) :].T, dtype=np.float64)
+    """Per sentence and passage, the best cosine against the passage or any one of its sentences: a
+    short claim embedded against a long passage scores low even when the passage states it word for
+    word, so the passage's own sentences are compared too."""
+    units: list[str] = []
+    owner: list[int] = []
+    for index, passage in enumerate(passages):
+        parts = [passage[a:b] for a, b in sentence_spans(passage)]
+        for unit in dict.fromkeys([passage, *parts]):
+            units.append(unit)
+            owner.append(index)
+    # One call for everything: the model's per-call overhead dominates at this size.
+    vectors = np.asarray(embed([*sentences, *units]), dtype=np.float32)
+    if vectors.ndim != 2 or vectors.shape[0] != len(sentences) + len(units):
+        raise ValueError(f"embed returned shape {vectors.shape} for {len(sentences) + len(units)} texts")
+    scores = np.asarray(vectors[: len(sentences)] @ vectors[len(sentences) :].T, dtype=np.float64)
+    best = np.full((len(sentences), len(passages)), -1.0)
+    for column, passage_index in enumerate(owner):
+        best[:, passage_index] = np.maximum(best[:, passage_index], scores[:, column])
+    return best
 
 
 def _context(subject: Subject) -> dict[str, Any]:

@@ -10,16 +10,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from confluent_kafka import Producer
 
 from engine.contracts.registry import ContractRegistry
-from engine.envelope import Envelope
-from engine.kafka import config
 from engine.kafka.admin import ensure_topics
 from engine.settings import Settings, load_settings
 from engine.stack import kafka, process
 from engine.stages.passthrough import build_processor
-from tests.kafka_helpers import read_all
+from tests.kafka_helpers import produce_prompts, read_all
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 N = 600
@@ -40,17 +37,7 @@ def test_a_broker_killed_mid_stream_loses_and_duplicates_nothing() -> None:
         registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
         ensure_topics(settings, registry.topic_specs(), timeout=60)
         source, target = settings.topics.prompts_requested, settings.topics.prompts_admitted
-        producer = Producer({**config.producer(settings), "acks": "all"})
-        for i in range(N):
-            env = Envelope(
-                type="prompt.requested",
-                contract="prompts.requested@1",
-                tenant="t",
-                payload={"question": f"q{i}", "user": "u"},
-                id=f"m{i}",
-            )
-            producer.produce(source, env.to_bytes(), key=str(i).encode())
-        assert producer.flush(60) == 0
+        produce_prompts(settings, source, N, "m")
 
         processor = build_processor(settings, source, target)
         inner = processor.handler

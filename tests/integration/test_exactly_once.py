@@ -11,9 +11,8 @@ from collections import Counter
 
 import pytest
 
-from engine.envelope import Envelope
 from engine.settings import REPO_ROOT, Settings
-from tests.kafka_helpers import read_all
+from tests.kafka_helpers import produce_prompts, read_all
 
 pytestmark = pytest.mark.integration
 N = 300
@@ -37,22 +36,9 @@ def _worker(settings: Settings, source: str, target: str) -> subprocess.Popen[by
 
 
 def test_kill_9_mid_stream_loses_nothing_and_duplicates_nothing(test_settings: Settings) -> None:
-    from confluent_kafka import Producer
-
-    from engine.kafka import config
 
     source, target = test_settings.topics.prompts_requested, test_settings.topics.prompts_admitted
-    producer = Producer(config.producer(test_settings))
-    for i in range(N):
-        env = Envelope(
-            type="prompt.requested",
-            contract="prompts.requested@1",
-            tenant="t",
-            payload={"question": f"q{i}", "user": "u"},
-            id=f"msg-{i}",
-        )
-        producer.produce(source, env.to_bytes(), key=str(i).encode())
-    assert producer.flush(30) == 0
+    produce_prompts(test_settings, source, N, "msg-")
 
     first = _worker(test_settings, source, target)
     deadline = time.monotonic() + 60

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import pytest
 
 from engine import wiring
-from engine.client import GovernorClient
+from engine.client import Answer, GovernorClient
 from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
@@ -257,56 +257,53 @@ class _ScriptedModel(BaseHTTPRequestHandler):
         pass
 
 
-def test_the_workflow_chain_reaches_an_approved_explanation_with_a_capable_model(
-    test_settings: Settings,
-) -> None:
-    text = ("Application for a house built in 1924, in a designated flood zone. The owners have made 4 prior "
-            "claims. They ask for a sum insured of $650,000 for the buildings.")  # fmt: skip
-    _ScriptedModel.facts = {"property_type": "house", "construction_year": 1924, "flood_zone": True,
-                            "prior_claims": 4, "sum_insured": 650000}  # fmt: skip
+def _run_workflow(
+    test_settings: Settings, facts: dict[str, object], text: str, trace: str, *stages: str
+) -> tuple[Settings, Answer]:
+    """Submit one application with the scripted model answering `facts`; the decision on its trace."""
+    _ScriptedModel.facts = facts
     server = ThreadingHTTPServer(("127.0.0.1", 0), _ScriptedModel)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings = test_settings.model_copy(
         update={"llm_backend": "openai", "llm_url": f"http://127.0.0.1:{server.server_port}/v1"}
     )
     app = Envelope(type="application.submitted", contract="workflow.applications@1", tenant="acme-insurance",
-                   payload={"application_id": "APP-T2", "text": text}, trace=Trace("wf-chain"))  # fmt: skip
+                   payload={"application_id": f"APP-{trace}", "text": text}, trace=Trace(trace))  # fmt: skip
     try:
-        with running(settings, "workflow", "release"), GovernorClient(settings) as client:
-            client.expect("wf-chain")
+        with running(settings, *stages), GovernorClient(settings) as client:
+            client.expect(trace)
             producer = _producer(settings)
             producer.send(settings.topics.workflow_applications, app)
             producer.flush()
-            answer = client.wait("wf-chain", timeout=120)
+            return settings, client.wait(trace, timeout=120)
     finally:
         server.shutdown()
-    facts = read_all(settings, settings.topics.workflow_facts, expect=1)[0]
-    assert facts["trace"]["trace_id"] == "wf-chain"
-    assert facts["payload"]["risk"]["band"] == "high"  # an old house in a flood zone with 4 claims
+
+
+APPLICATION = (
+    "Application for a house built in 1924, in a designated flood zone. The owners have made 4 prior "
+    "claims. They ask for a sum insured of $650,000 for the buildings."
+)
+
+
+def test_the_workflow_chain_reaches_an_approved_explanation_with_a_capable_model(
+    test_settings: Settings,
+) -> None:
+    facts = {"property_type": "house", "construction_year": 1924, "flood_zone": True, "prior_claims": 4,
+             "sum_insured": 650000}  # fmt: skip
+    settings, answer = _run_workflow(test_settings, facts, APPLICATION, "wf-chain", "workflow", "release")
+    scored = read_all(settings, settings.topics.workflow_facts, expect=1)[0]
+    assert scored["trace"]["trace_id"] == "wf-chain"
+    assert scored["payload"]["risk"]["band"] == "high"  # an old house in a flood zone with 4 claims
     assert answer.outcome == "approved", answer
     assert answer.extra["workflow"] == "underwriting"
     assert "built in 1924" in (answer.text or "") and "rates the risk as high" in (answer.text or "")
 
 
 def test_facts_the_application_does_not_state_are_dead_lettered(test_settings: Settings) -> None:
-    _ScriptedModel.facts = {"property_type": "cottage", "construction_year": 1924, "flood_zone": False,
-                            "prior_claims": 4, "sum_insured": 650000}  # fmt: skip
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ScriptedModel)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings = test_settings.model_copy(
-        update={"llm_backend": "openai", "llm_url": f"http://127.0.0.1:{server.server_port}/v1"}
-    )
-    app = Envelope(type="application.submitted", contract="workflow.applications@1", tenant="t",
-                   payload={"application_id": "APP-T3", "text": "A house built in 1924 in a flood zone, "
-                            "4 prior claims, sum insured $650,000."}, trace=Trace("wf-wrong"))  # fmt: skip
-    try:
-        with running(settings, "workflow"), GovernorClient(settings) as client:
-            client.expect("wf-wrong")
-            _producer(settings).send(settings.topics.workflow_applications, app)
-            _producer(settings).flush()
-            answer = client.wait("wf-wrong", timeout=60)
-    finally:
-        server.shutdown()
+    facts = {"property_type": "cottage", "construction_year": 1924, "flood_zone": False, "prior_claims": 4,
+             "sum_insured": 650000}  # fmt: skip
+    settings, answer = _run_workflow(test_settings, facts, APPLICATION, "wf-wrong", "workflow")
     assert answer.outcome == "dlq"
     code, message = answer.reasons[0]
     assert code == "workflow.facts_unsupported"
