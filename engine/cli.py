@@ -136,10 +136,12 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     from engine.stages import launcher
 
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
+    from engine.gates import runner
     from engine.stack.local import METRICS_PORTS
 
     port = args.metrics_port or settings.metrics_port or METRICS_PORTS[args.stage]
-    metrics.serve(port, contracts=registry.revision())
+    revision = runner.policy_revision(runner.policy_client(settings))
+    metrics.serve(port, policy_revision=revision, contracts=registry.revision())
     processor = launcher.build(args.stage, settings, registry)
     print(f"governor: {args.stage} running (group {settings.group(args.stage)}); Ctrl-C stops", flush=True)
     with contextlib.suppress(KeyboardInterrupt):

@@ -130,7 +130,10 @@ def run(settings: Settings, keep_running: bool = False) -> int:
     )
     _provision(settings)
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
-    metrics.serve(settings.metrics_port or local.METRICS_PORTS["demo"], contracts=registry.revision())
+    from engine.gates import runner
+
+    revision = runner.policy_revision(runner.policy_client(settings))
+    metrics.serve(settings.metrics_port or local.METRICS_PORTS["demo"], revision, registry.revision())
     say(
         f"  kafka {state.bootstrap_servers}, opa {state.opa_url}, "
         f"metrics http://127.0.0.1:{settings.metrics_port or local.METRICS_PORTS['demo']}/metrics"

@@ -77,7 +77,7 @@ def build_processor(
         codec,
         audit,
         settings.topics.dlq,
-        policy_revision=_revision(policy),
+        policy_revision=policy_revision(policy),
     )
 
     def assigned(partitions: list[TopicPartition]) -> None:
@@ -94,7 +94,8 @@ def build_processor(
     )
 
 
-def _revision(policy: PolicyClient) -> str:
+def policy_revision(policy: PolicyClient) -> str:
+    """The revision of the Rego and tenant data OPA holds now, or "unknown" while OPA is unreachable."""
     from engine.errors import PolicyUnavailable
 
     try:
