@@ -53,3 +53,17 @@ def produce_prompts(settings: Settings, topic: str, n: int, id_prefix: str) -> N
                        payload={"question": f"q{i}", "user": "u"}, id=f"{id_prefix}{i}")  # fmt: skip
         producer.produce(topic, env.to_bytes(), key=str(i).encode())
     assert producer.flush(60) == 0
+
+
+def wait_for_count(settings: Settings, topic: str, at_least: int, timeout: float = 120.0) -> int:
+    """Block until `topic` holds at least `at_least` committed records; returns as soon as it does."""
+    consumer = Consumer(config.consumer(settings, f"{settings.group_prefix}.counter.{time.monotonic_ns()}"))
+    try:
+        parts = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+        consumer.assign([TopicPartition(topic, p, 0) for p in parts])
+        seen, deadline = 0, time.monotonic() + timeout
+        while seen < at_least and time.monotonic() < deadline:
+            seen += sum(1 for msg in consumer.consume(100, 0.05) if not msg.error())
+        return seen
+    finally:
+        consumer.close()

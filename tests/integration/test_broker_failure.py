@@ -16,7 +16,7 @@ from engine.kafka.admin import ensure_topics
 from engine.settings import Settings, load_settings
 from engine.stack import kafka, process
 from engine.stages.passthrough import build_processor
-from tests.kafka_helpers import produce_prompts, read_all
+from tests.kafka_helpers import produce_prompts, read_all, wait_for_count
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 N = 600
@@ -45,9 +45,7 @@ def test_a_broker_killed_mid_stream_loses_and_duplicates_nothing() -> None:
         stop = threading.Event()
         worker = threading.Thread(target=processor.run, kwargs={"stop": stop}, daemon=True)
         worker.start()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(read_all(settings, target, timeout=1)) < N // 4:
-            time.sleep(0.2)
+        assert wait_for_count(settings, target, N // 4, timeout=60) >= N // 4
         victim = nodes[1]
         process.kill_daemon(run_dir / f"kafka-{victim.node_id}", f"kafka-{victim.node_id}")
         records = read_all(settings, target, expect=N, timeout=180)

@@ -6,13 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 
 import pytest
 
 from engine.settings import REPO_ROOT, Settings
-from tests.kafka_helpers import produce_prompts, read_all
+from tests.kafka_helpers import produce_prompts, read_all, wait_for_count
 
 pytestmark = pytest.mark.integration
 N = 300
@@ -41,9 +40,7 @@ def test_kill_9_mid_stream_loses_nothing_and_duplicates_nothing(test_settings: S
     produce_prompts(test_settings, source, N, "msg-")
 
     first = _worker(test_settings, source, target)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(read_all(test_settings, target, timeout=1)) < N // 4:
-        time.sleep(0.2)
+    assert wait_for_count(test_settings, target, N // 4, timeout=60) >= N // 4
     os.kill(first.pid, signal.SIGKILL)  # no shutdown, an open transaction left behind
     first.wait(10)
     partial = len(read_all(test_settings, target, timeout=2))
