@@ -38,6 +38,9 @@ DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 RATE = "$__rate_interval"
 # Label values the panels filter on (the rules in dashboards/prometheus/ use the same); the engine
 # must emit exactly these.
+# Series Prometheus itself records about each scrape: the only names rules may read that the engine
+# does not export (a dead process exports nothing, so only `up` can say it is dead).
+PROMETHEUS_SERIES = frozenset({"up"})
 FAIL_CLOSED_REASONS = "policy_unavailable|validator_error"
 REJECTED = "rejected"
 
