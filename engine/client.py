@@ -21,7 +21,7 @@ from confluent_kafka import Consumer, TopicPartition
 
 from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
-from engine.envelope import Envelope, Trace
+from engine.envelope import Envelope, EnvelopeError, Trace
 from engine.errors import GovernorError
 from engine.kafka import config
 from engine.kafka.publish import GovernedProducer
@@ -112,6 +112,8 @@ class GovernorClient:
 
     def wait(self, trace_id: str, timeout: float = 120.0) -> Answer:
         started = time.monotonic()
+        if trace_id not in self._submitted and trace_id not in self._pending:
+            self._submitted[trace_id] = started
         while trace_id not in self._pending:
             if time.monotonic() - started > timeout:
                 raise AnswerTimeout(f"no answer for trace {trace_id} after {timeout:.0f}s")
@@ -119,11 +121,20 @@ class GovernorClient:
                 value = msg.value()
                 if msg.error() or value is None:
                     continue
-                answer = _answer(json.loads(value))
-                asked = self._submitted.pop(answer.trace_id, None)
-                seconds = time.monotonic() - asked if asked is not None else 0.0
-                self._pending[answer.trace_id] = Answer(**{**answer.__dict__, "seconds": seconds})
+                self._take(value)
         return self._pending.pop(trace_id)
+
+    def _take(self, value: bytes | str) -> None:
+        """Keep the answer in one consumed record if it is for a trace of ours; skip anything that is not
+        a readable answer (other users' traces, records that are not envelopes)."""
+        try:
+            answer = _answer(json.loads(value))
+        except (EnvelopeError, KeyError, ValueError, TypeError):
+            return
+        asked = self._submitted.pop(answer.trace_id, None)
+        if asked is None:
+            return
+        self._pending[answer.trace_id] = Answer(**{**answer.__dict__, "seconds": time.monotonic() - asked})
 
     def ask(
         self, question: str, tenant: str = "default", user: str = "app-user", timeout: float = 120.0

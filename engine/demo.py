@@ -157,7 +157,14 @@ def run(settings: Settings, keep_running: bool = False) -> int:
         traces = [client.submit(q["question"], q.get("tenant", "default")) for q in script]
         answers: list[Answer] = []
         for i, (item, trace) in enumerate(zip(script, traces, strict=True), 1):
-            answer = client.wait(trace, timeout=300)
+            if stages.errors:
+                say("\n  a stage stopped, so no answer can come: " + "; ".join(stages.errors))
+                break
+            try:
+                answer = client.wait(trace, timeout=300)
+            except AnswerTimeout as exc:
+                say(f"\n[{i}/{len(script)}] Q: {item['question']}: {exc}")
+                continue
             answers.append(answer)
             show(i, len(script), item["question"], answer, item.get("expect", ""))
 
@@ -172,6 +179,9 @@ def run(settings: Settings, keep_running: bool = False) -> int:
             client.expect(app.trace.trace_id)
         producer.flush()
         for i, app in enumerate(applications, 1):
+            if stages.errors:
+                say("\n  a stage stopped, so no answer can come: " + "; ".join(stages.errors))
+                break
             try:
                 answer = client.wait(app.trace.trace_id, timeout=300)
             except AnswerTimeout as exc:

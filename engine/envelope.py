@@ -79,6 +79,12 @@ class Envelope:
             raise EnvelopeError("envelope field 'contract' must read '<name>@<version>'")
         if not isinstance(data["payload"], dict):
             raise EnvelopeError("envelope field 'payload' must be a JSON object")
+        try:
+            produced = datetime.fromisoformat(data["produced_at"])
+        except ValueError:
+            raise EnvelopeError("envelope field 'produced_at' must be an ISO-8601 timestamp") from None
+        if not 1970 <= produced.year <= 2200:  # what every consumer's clock types can hold
+            raise EnvelopeError("envelope field 'produced_at' is out of range (1970-2200)")
         trace = data["trace"]
         if not isinstance(trace, dict) or not isinstance(trace.get("trace_id"), str) or not trace["trace_id"]:
             raise EnvelopeError("envelope field 'trace.trace_id' must be a non-empty string")
@@ -100,7 +106,16 @@ class Envelope:
         if raw is None:
             raise EnvelopeError("message has no value (tombstone) on a governed topic")
         try:
-            data = json.loads(raw)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            data = json.loads(raw, parse_constant=_refuse_constant)
+            # What cannot be written back out (a lone surrogate) must not get past the edge either.
+            json.dumps(data, ensure_ascii=False).encode()
+        except (UnicodeError, json.JSONDecodeError) as exc:
             raise EnvelopeError(f"message value is not JSON: {exc}") from exc
+        except (RecursionError, ValueError) as exc:
+            raise EnvelopeError(f"message value is not acceptable JSON: {str(exc)[:200]}") from exc
         return cls.from_dict(data)
+
+
+def _refuse_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON: refused here, they would break every encoder downstream."""
+    raise ValueError(f"non-standard JSON constant {name}")

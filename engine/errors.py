@@ -25,5 +25,9 @@ class PolicyUnavailable(GovernorError):
     """OPA could not be reached or gave no usable answer after retries."""
 
 
+class PolicyMalformed(GovernorError):
+    """OPA answered, but not with one well-formed decision per input."""
+
+
 class StackError(GovernorError):
     """The local Kafka/OPA/Prometheus stack could not be installed or started."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -129,10 +130,41 @@ class _YamlFileSource(PydanticBaseSettingsSource):
         return data
 
 
+# GOVERNOR_* variables read by the scripts and tests rather than by Settings.
+_OTHER_ENV_VARS = frozenset(
+    {
+        "GOVERNOR_CACHE",
+        "GOVERNOR_CONFIG",
+        "GOVERNOR_ROOT",
+        "GOVERNOR_VENV",
+        "GOVERNOR_TEST_BOOTSTRAP",
+        "GOVERNOR_TEST_OPA_URL",
+    }
+)
+
+
+def _known_env_vars() -> set[str]:
+    names = {f"GOVERNOR_{name.upper()}" for name in Settings.model_fields}
+    names |= {f"GOVERNOR_TOPICS__{name.upper()}" for name in Topics.model_fields}
+    return names | _OTHER_ENV_VARS
+
+
+def _check_env_names() -> None:
+    """A misspelt GOVERNOR_* variable would otherwise be ignored silently (the default used instead)."""
+    known = _known_env_vars()
+    for name in sorted(os.environ):
+        upper = name.upper()  # pydantic-settings matches names case-insensitively
+        if upper.startswith("GOVERNOR_") and upper not in known:
+            close = difflib.get_close_matches(upper, sorted(known), n=1)
+            hint = f"; did you mean {close[0]}?" if close else ""
+            raise ConfigError(f"unknown setting in the environment: {name}{hint}")
+
+
 def load_settings(**overrides: Any) -> Settings:
     """Settings from the environment and file, with explicit overrides; a bad value names the setting."""
     from pydantic import ValidationError
 
+    _check_env_names()
     try:
         return Settings(**overrides)
     except ValidationError as exc:

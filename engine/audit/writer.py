@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 from confluent_kafka import Consumer, TopicPartition
@@ -16,6 +17,7 @@ from engine import metrics
 from engine.audit import chain
 from engine.contracts.codec import GovernedCodec
 from engine.envelope import Envelope
+from engine.errors import GovernorError
 from engine.kafka import config
 from engine.kafka.processor import Output
 from engine.kafka.record import Record
@@ -24,6 +26,7 @@ from engine.settings import Settings
 log = logging.getLogger(__name__)
 AUDIT_CONTRACT = "governance.audit@1"
 RECOVERY_WINDOW = 500
+RECOVERY_TIMEOUT_SECONDS = 60.0
 
 
 class AuditWriter:
@@ -100,16 +103,23 @@ class AuditWriter:
     ) -> chain.ChainHead | None:
         consumer.assign([TopicPartition(self.topic, partition, start)])
         found: dict[str, Any] | None = None
-        position = start
-        while position < end:
-            msgs = consumer.consume(500, 1.0)
-            if not msgs:
-                break  # the rest of the range is aborted or control records
-            for raw in msgs:
+        deadline = time.monotonic() + RECOVERY_TIMEOUT_SECONDS
+        while True:
+            # The fetch position passes aborted records and transaction markers too, so reaching `end`
+            # means the whole range was read; an empty poll alone proves nothing on a slow cluster.
+            (tp,) = consumer.position([TopicPartition(self.topic, partition)])
+            if tp.offset >= end:
+                break
+            if time.monotonic() > deadline:
+                raise GovernorError(
+                    f"audit chain {cid}: could not read {self.topic}[{partition}] up to offset {end} "
+                    f"in {RECOVERY_TIMEOUT_SECONDS:.0f}s (an open transaction or a slow broker); not "
+                    "starting the chain from a head that may be stale"
+                )
+            for raw in consumer.consume(500, 0.5):
                 if raw.error():
                     continue
                 msg = Record.of(raw)
-                position = msg.offset + 1
                 if msg.key == cid.encode() and msg.offset < end and msg.value is not None:
                     found = json.loads(msg.value)["payload"]
         if found is None:

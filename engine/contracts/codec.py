@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from engine import metrics
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import CONTRACT_HEADER, Envelope, EnvelopeError
@@ -49,7 +51,7 @@ class GovernedCodec:
                 "type",
                 f"expected '{contract.metadata.event_type}', got '{envelope.type}'",
             )
-        if not version.isdigit():
+        if re.fullmatch(r"[0-9]+", version) is None:  # not isdigit(): "²" is a digit int() refuses
             raise ContractViolation(
                 envelope.contract, "$.contract", "version", f"version '{version}' is not a number"
             )

@@ -66,10 +66,19 @@ class Contract:
         error = best_match(_validator(contract_id, json.dumps(schema, sort_keys=True)).iter_errors(payload))
         if error is not None:
             path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-            raise ContractViolation(contract_id, path, str(error.validator), error.message)
+            rule = str(error.validator)
+            message = f"fails {rule} ({_constraint(error.validator_value)})"
+            raise ContractViolation(contract_id, path, rule, message)
 
     def topic_spec(self, topic: str) -> TopicSpec:
         return TopicSpec(topic, self.metadata.partitions, self.metadata.retention_ms)
+
+
+def _constraint(value: Any, limit: int = 100) -> str:
+    """The schema's side of a failed rule, short. Never the instance: jsonschema's own message quotes
+    the offending value, which may be PII and would end up in dead letters and logs."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 _VALIDATORS: dict[tuple[str, str], Draft202012Validator] = {}

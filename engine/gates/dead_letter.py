@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 
 from engine import metrics
 from engine.contracts.codec import GovernedCodec
@@ -12,6 +13,7 @@ from engine.kafka.processor import Output
 from engine.kafka.record import Record
 
 DLQ_CONTRACT = "governance.dlq@1"
+MAX_ORIGINAL_BYTES = 256 * 1024
 
 
 def reason_for(error: Exception) -> str:
@@ -42,7 +44,7 @@ def dead_letter(
     the trace learns what happened."""
     reason = reason_for(error)
     value = msg.value
-    payload = {
+    payload: dict[str, object] = {
         "stage": stage,
         "reason": reason,
         "error": str(error)[:2000],
@@ -52,8 +54,12 @@ def dead_letter(
             "offset": msg.offset,
             "timestamp_ms": msg.timestamp_ms,
         },
-        "original_b64": base64.b64encode(value).decode() if value is not None else None,
+        "original_b64": base64.b64encode(value[:MAX_ORIGINAL_BYTES]).decode() if value is not None else None,
     }
+    if value is not None and len(value) > MAX_ORIGINAL_BYTES:
+        # A dead letter must fit where its record did not: keep a prefix and the digest of the whole.
+        payload["original_truncated"] = True
+        payload["original_sha256"] = hashlib.sha256(value).hexdigest()
     envelope = (
         cause.derive("governance.dead_letter", DLQ_CONTRACT, payload)
         if cause

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from engine import metrics
 from engine.envelope import Envelope
-from engine.errors import PolicyUnavailable
+from engine.errors import PolicyMalformed, PolicyUnavailable
 from engine.gates import obligations as obligation_rules
 from engine.policy.client import PolicyClient
 from engine.policy.decision import (
@@ -69,6 +69,8 @@ class PolicyGate:
             decisions = ask(self.package, inputs, gate=self.name)
         except PolicyUnavailable as exc:
             decisions = [PolicyDecision.deny(POLICY_UNAVAILABLE, str(exc))] * len(items)
+        except PolicyMalformed as exc:
+            decisions = [PolicyDecision.deny(POLICY_ERROR, str(exc))] * len(items)
         latency_ms = (time.perf_counter() - started) * 1000 / max(len(items), 1)
         return [
             self._verdict(item, res, decision, latency_ms)

@@ -3,6 +3,8 @@ verdict to its topic and write one audit record per decision, all in the batch's
 
 from __future__ import annotations
 
+import contextlib
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,12 +13,14 @@ from engine.audit.records import decision_record, validator_summary
 from engine.audit.writer import AuditWriter
 from engine.contracts.codec import GovernedCodec
 from engine.envelope import Envelope, EnvelopeError
-from engine.errors import ContractViolation
+from engine.errors import ContractViolation, PolicyUnavailable
 from engine.gates.dead_letter import dead_letter, reason_for
 from engine.gates.policy_gate import GateItem, PolicyGate, Verdict
 from engine.kafka.processor import Output
 from engine.kafka.record import Record
 from engine.validators.base import Subject
+
+REVISION_REFRESH_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -42,8 +46,18 @@ class GateStage:
     ) -> None:
         self.gate, self.route, self.codec, self.audit = gate, route, codec, audit
         self.dlq_topic, self.policy_revision = dlq_topic, policy_revision
+        self._revision_checked = time.monotonic()
+
+    def _refresh_revision(self) -> None:
+        """OPA reloads policies while the gate runs: audit records must name the revision in force."""
+        if time.monotonic() - self._revision_checked < REVISION_REFRESH_SECONDS:
+            return
+        self._revision_checked = time.monotonic()
+        with contextlib.suppress(PolicyUnavailable):  # keep the last known one; decisions fail closed anyway
+            self.policy_revision = self.gate.policy.revision()
 
     def handle(self, messages: list[Record]) -> list[Output]:
+        self._refresh_revision()
         outputs: list[Output] = []
         decodable: list[tuple[Record, Envelope]] = []
         for msg in messages:
@@ -56,7 +70,12 @@ class GateStage:
         for (msg, envelope), verdict in zip(decodable, verdicts, strict=True):
             make = self.route.approved if verdict.outcome == "approved" else self.route.rejected
             topic, event = make(envelope, verdict)
-            value, headers = self.codec.encode(topic, event)
+            try:
+                value, headers = self.codec.encode(topic, event)
+            except ContractViolation as exc:  # e.g. redaction made a text longer than its contract allows
+                outputs.append(dead_letter(self.codec, self.dlq_topic, self.gate.name, msg, exc, envelope))
+                outputs.append(self._audit(msg, envelope, "dlq", [reason_for(exc)], verdict))
+                continue
             outputs.append(Output(topic, value, envelope.trace.trace_id.encode(), headers))
             outputs.append(
                 self._audit(

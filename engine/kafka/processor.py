@@ -23,6 +23,8 @@ from engine.kafka.record import Record
 from engine.settings import Settings
 
 log = logging.getLogger(__name__)
+INITIAL_BACKOFF_SECONDS = 0.5
+MAX_BACKOFF_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class TransactionalProcessor:
         self.producer.init_transactions(30)
         metrics.prime_stage(stage, gate=stage if stage in ("admission", "release") else None)
         self._last_lag_check = 0.0
+        self._backoff = INITIAL_BACKOFF_SECONDS
         self.committed_batches = 0
 
     def run(self, stop: threading.Event | None = None, idle_exit_seconds: float | None = None) -> None:
@@ -107,9 +110,16 @@ class TransactionalProcessor:
         try:
             outputs = self.handler(messages)
         except Exception:
+            # Handlers dead-letter what is wrong with a message; what escapes is infrastructure (a model
+            # or store unreachable): rewind, back off, and handle the batch again instead of dying on it.
+            log.exception("stage=%s batch failed, retrying in %.1fs", self.stage, self._backoff)
+            metrics.TRANSACTIONS.labels(self.stage, "aborted").inc()
             self._aborted()
-            self._rewind(messages)  # nothing was produced yet; the batch is handled again after a restart
-            raise
+            self._rewind(messages)
+            time.sleep(self._backoff)
+            self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
+            return 0
+        self._backoff = INITIAL_BACKOFF_SECONDS
         try:
             self._commit(messages, outputs)
         except KafkaException as exc:

@@ -13,7 +13,7 @@ from opa_client import OpaClient
 from opa_client.errors import ConnectionsError, QueryExecuteError
 
 from engine import metrics
-from engine.errors import PolicyUnavailable
+from engine.errors import PolicyMalformed, PolicyUnavailable
 from engine.policy.decision import PolicyDecision
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ class PolicyClient:
     def _parse_batch(raw: Any, expected: int) -> list[PolicyDecision]:
         if not isinstance(raw, list) or len(raw) != expected:
             got = len(raw) if isinstance(raw, list) else repr(raw)[:100]
-            raise PolicyUnavailable(f"OPA answered {got} decision(s) for a batch of {expected}")
+            raise PolicyMalformed(f"OPA answered {got} decision(s) for a batch of {expected}")
         return [PolicyDecision.parse(r) for r in raw]
 
     def _with_retries(self, call: Any, gate: str, size: int) -> Any:

@@ -59,5 +59,9 @@ class PolicyDecision:
             )
         except (KeyError, TypeError, ValueError) as exc:
             return cls.deny(POLICY_ERROR, f"malformed reasons or obligations: {exc}")
+        if not raw["allow"] and not reasons:
+            return cls.deny(POLICY_ERROR, "policy denied without giving a reason")
+        if any(not r.code for r in reasons):
+            return cls.deny(POLICY_ERROR, "policy gave a reason without a code")
         allow = raw["allow"] and not reasons
         return cls(allow=allow, reasons=reasons, obligations=obligations)

@@ -48,13 +48,13 @@ class Inference:
         for msg, envelope, future in futures:
             try:
                 draft = future.result()
-            except LLMError as exc:
-                failure = _LLMFailure(exc)
+                value, headers = self.codec.encode(self.settings.topics.answers_draft, draft)
+            except (LLMError, ContractViolation) as exc:  # this prompt's own failure: dead-letter it
+                failure: Exception = _LLMFailure(exc) if isinstance(exc, LLMError) else exc
                 outputs.append(
                     dead_letter(self.codec, self.settings.topics.dlq, STAGE, msg, failure, envelope)
                 )
                 continue
-            value, headers = self.codec.encode(self.settings.topics.answers_draft, draft)
             outputs.append(
                 Output(self.settings.topics.answers_draft, value, envelope.trace.trace_id.encode(), headers)
             )

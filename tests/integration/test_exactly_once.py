@@ -55,3 +55,34 @@ def test_kill_9_mid_stream_loses_nothing_and_duplicates_nothing(test_settings: S
     ids = Counter(r["id"] for r in records)
     assert sorted(ids) == sorted(f"msg-{i}" for i in range(N)), "a record was lost"
     assert max(ids.values()) == 1, f"duplicates: {[k for k, v in ids.items() if v > 1][:5]}"
+
+
+def test_a_failing_batch_is_retried_not_fatal(test_settings: Settings) -> None:
+    """An infrastructure error inside a handler (a model or store briefly unreachable) rewinds the batch
+    and backs off; the worker survives and the output is still exactly once."""
+    import threading
+
+    from engine.stages.passthrough import build_processor
+
+    source, target = test_settings.topics.prompts_requested, test_settings.topics.prompts_admitted
+    produce_prompts(test_settings, source, 30, "r")
+    processor = build_processor(test_settings, source, target)
+    inner, failures = processor.handler, [2]
+
+    def flaky(batch):  # type: ignore[no-untyped-def]
+        if failures[0]:
+            failures[0] -= 1
+            raise ConnectionError("vector store unreachable")
+        return inner(batch)
+
+    processor.handler = flaky
+    stop = threading.Event()
+    worker = threading.Thread(target=processor.run, kwargs={"stop": stop})
+    worker.start()
+    try:
+        records = read_all(test_settings, target, expect=30, timeout=60)
+    finally:
+        stop.set()
+        worker.join(30)
+    assert failures == [0], "the handler failed twice before succeeding"
+    assert sorted(r["id"] for r in records) == sorted(f"r{i}" for i in range(30))

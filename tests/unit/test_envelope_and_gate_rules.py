@@ -69,3 +69,58 @@ def test_obligations_redact_first_then_append_the_disclaimer() -> None:
     assert released == "Email [REDACTED] today.\n\nNot advice."
     with pytest.raises(ObligationError):
         apply("text", [Obligation("launch_rockets")])
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b'{"id": "\\ud800"}', "not JSON"),  # a lone surrogate cannot be written back out
+        (b"[" * 100_000, "not acceptable JSON"),  # nesting deeper than the decoder's recursion
+        (b'{"x": NaN}', "not acceptable JSON"),
+        (b'{"x": Infinity}', "not acceptable JSON"),
+    ],
+)
+def test_values_that_would_break_an_encoder_downstream_are_refused_at_the_edge(
+    raw: bytes, message: str
+) -> None:
+    with pytest.raises(EnvelopeError, match=message):
+        Envelope.from_bytes(raw)
+
+
+@pytest.mark.parametrize("produced_at", ["yesterday", "0001-01-01T00:00:00+00:00", "9999-01-01T00:00:00"])
+def test_produced_at_must_be_a_usable_timestamp(produced_at: str) -> None:
+    data = Envelope(type="t", contract="c@1", tenant="t", payload={}).to_dict() | {"produced_at": produced_at}
+    with pytest.raises(EnvelopeError, match="produced_at"):
+        Envelope.from_dict(data)
+
+
+def test_a_denial_without_a_reason_is_a_policy_error() -> None:
+    for raw in (
+        {"allow": False},
+        {"allow": False, "reasons": []},
+        {"allow": True, "reasons": [{"code": ""}]},
+    ):
+        decision = PolicyDecision.parse(raw)
+        assert not decision.allow and decision.reasons[0].code == POLICY_ERROR
+
+
+def test_dead_letters_of_huge_records_keep_a_prefix_and_the_digest() -> None:
+    import base64
+    import hashlib
+
+    from engine.contracts.codec import GovernedCodec
+    from engine.contracts.registry import ContractRegistry
+    from engine.gates.dead_letter import MAX_ORIGINAL_BYTES, dead_letter
+    from engine.kafka.record import Record
+    from engine.settings import Settings
+
+    settings = Settings(bootstrap_servers="127.0.0.1:1")
+    codec = GovernedCodec(ContractRegistry.load(settings.contracts_dir, settings.topics))
+    huge = b"x" * (MAX_ORIGINAL_BYTES * 3)
+    record = Record(settings.topics.docs_raw, 0, 7, None, huge, [], None)
+    out = dead_letter(codec, settings.topics.dlq, "augment", record, EnvelopeError("too big"))
+    payload = codec.decode(settings.topics.dlq, out.value).payload  # still within its own contract
+    assert len(out.value) < MAX_ORIGINAL_BYTES * 2
+    assert base64.b64decode(payload["original_b64"]) == huge[:MAX_ORIGINAL_BYTES]
+    assert payload["original_truncated"] is True
+    assert payload["original_sha256"] == hashlib.sha256(huge).hexdigest()
