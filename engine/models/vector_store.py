@@ -60,7 +60,7 @@ class VectorStore(Protocol):
         """Make ``chunks`` the document's only chunks, unless a newer version is already stored."""
         ...
 
-    def delete_document(self, doc_id: str) -> None: ...
+    def delete_document(self, doc_id: str, version: int | None = None) -> None: ...
 
     def search(self, vector: npt.ArrayLike, k: int) -> list[Hit]: ...
 
@@ -190,11 +190,15 @@ class QdrantStore:
                 ],
             )
 
-    def delete_document(self, doc_id: str) -> None:
-        """Remove every chunk of ``doc_id`` and its version record; a missing document is not an error."""
+    def delete_document(self, doc_id: str, version: int | None = None) -> None:
+        """Remove every chunk of ``doc_id`` and its version record; a missing document is not an error.
+        With ``version``, a tombstone older than the stored version is ignored, as upserts are."""
         from qdrant_client import models
 
         with self._lock:
+            stored = self._stored_version(doc_id) if version is not None else None
+            if stored is not None and version is not None and stored > version:
+                return
             self._client.delete(
                 self.collection,
                 points_selector=models.FilterSelector(filter=models.Filter(must=[_doc_filter(doc_id)])),

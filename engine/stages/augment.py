@@ -72,7 +72,7 @@ class Augmenter:
         deletions = [d for d in latest.values() if d.envelope.payload["deleted"]]
         upserts = [d for d in latest.values() if not d.envelope.payload["deleted"]]
         for doc in deletions:
-            self.store.delete_document(doc.envelope.payload["doc_id"])
+            self.store.delete_document(doc.envelope.payload["doc_id"], doc.envelope.payload["version"])
         if upserts:
             outputs.extend(self._index(upserts))
         metrics.VECTOR_STORE_CHUNKS.set(self.store.count())

@@ -464,3 +464,17 @@ def test_cached_embedder_computes_each_text_once_and_keeps_order() -> None:
     cached.embed(["ccc"])  # evicts the least recently used ("a")
     cached.embed(["a"])
     assert calls[-1] == ["a"]
+
+
+def test_a_stale_tombstone_does_not_delete_a_newer_version(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from engine.models.vector_store import Chunk, QdrantStore
+
+    with QdrantStore(dimension=2, path=tmp_path / "store") as store:
+        chunk = Chunk(id="d:3:0", doc_id="d", doc_version=3, text="t", title="T", position=0)
+        store.upsert_document("d", 3, [chunk], np.array([[1.0, 0.0]]))
+        store.delete_document("d", 2)  # a late tombstone of an older version
+        assert store.document_versions() == {"d": 3}
+        store.delete_document("d", 4)
+        assert store.document_versions() == {}
