@@ -90,7 +90,8 @@ class TransactionalProcessor:
     def close(self) -> None:
         with contextlib.suppress(RuntimeError):  # already closed
             self.consumer.close()
-        self.producer.flush(10)
+        with contextlib.suppress(KafkaException):  # a fenced producer has nothing left to deliver
+            self.producer.flush(10)
 
     def _assigned(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         log.info("stage=%s assigned=%s", self.stage, [(p.topic, p.partition) for p in partitions])

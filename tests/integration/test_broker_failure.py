@@ -10,6 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from confluent_kafka import KafkaException
 
 from engine.contracts.registry import ContractRegistry
 from engine.kafka.admin import ensure_topics
@@ -39,11 +40,22 @@ def test_a_broker_killed_mid_stream_loses_and_duplicates_nothing() -> None:
         source, target = settings.topics.prompts_requested, settings.topics.prompts_admitted
         produce_prompts(settings, source, N, "m")
 
-        processor = build_processor(settings, source, target)
-        inner = processor.handler
-        processor.handler = lambda batch: (time.sleep(0.05), inner(batch))[1]
         stop = threading.Event()
-        worker = threading.Thread(target=processor.run, kwargs={"stop": stop}, daemon=True)
+        restarts: list[str] = []
+
+        def supervise() -> None:
+            """What systemd or Kubernetes does: a member that exits on a fatal error (its producer fenced
+            after the transaction coordinator moved) is started again and resumes from committed offsets."""
+            while not stop.is_set():
+                try:
+                    processor = build_processor(settings, source, target)
+                    inner = processor.handler
+                    processor.handler = lambda batch, inner=inner: (time.sleep(0.05), inner(batch))[1]
+                    processor.run(stop=stop)
+                except KafkaException as exc:
+                    restarts.append(str(exc))
+
+        worker = threading.Thread(target=supervise, daemon=True)
         worker.start()
         assert wait_for_count(settings, target, N // 4, timeout=60) >= N // 4
         victim = nodes[1]
