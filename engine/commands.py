@@ -80,14 +80,10 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
     from engine import bench
-    from engine.endpoints import bootstrap_servers, opa_url
-    from engine.stack import local
+    from engine.endpoints import bootstrap_servers, on_local_stack, opa_url
 
     if not (settings.bootstrap_servers and settings.opa_url):
-        state = local.up(settings.cache_dir, settings.run_dir, settings.policies_dir)
-        settings = settings.model_copy(
-            update={"bootstrap_servers": state.bootstrap_servers, "opa_url": state.opa_url}
-        )
+        settings, _ = on_local_stack(settings)
     print(f"broker {bootstrap_servers(settings)}, OPA {opa_url(settings)}", flush=True)
     if args.what == "gate":
         bench.bench_gate(settings.model_copy(update={"batch_size": args.batch_size}), args.count)

@@ -120,14 +120,12 @@ def show(index: int, total: int, question: str, answer: Answer, expect: str = ""
 
 def run(settings: Settings, keep_running: bool = False) -> int:
     from engine.cli import _provision
+    from engine.endpoints import on_local_stack
     from engine.stack import local
 
     say("Governor demo: a governed RAG assistant and underwriting workflow for Harbor Mutual (fictional)\n")
     say("1/5 starting the local stack (first run installs Kafka, OPA and models into the cache)")
-    state = local.up(settings.cache_dir, settings.run_dir, settings.policies_dir)
-    settings = settings.model_copy(
-        update={"bootstrap_servers": state.bootstrap_servers, "opa_url": state.opa_url}
-    )
+    settings, state = on_local_stack(settings)
     _provision(settings)
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
     from engine.gates import runner

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from engine.errors import ConfigError
 from engine.settings import Settings
+from engine.stack import local
 from engine.stack.local import StackState
 
 
@@ -28,3 +29,10 @@ def opa_url(settings: Settings) -> str:
             "no OPA configured: set GOVERNOR_OPA_URL, or start the local stack with `governor stack up`"
         )
     return state.opa_url
+
+
+def on_local_stack(settings: Settings) -> tuple[Settings, StackState]:
+    """Start (or reuse) the local stack, and settings that point at it."""
+    state = local.up(settings.cache_dir, settings.run_dir, settings.policies_dir)
+    pinned = {"bootstrap_servers": state.bootstrap_servers, "opa_url": state.opa_url}
+    return settings.model_copy(update=pinned), state

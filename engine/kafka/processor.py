@@ -114,9 +114,7 @@ class TransactionalProcessor:
             # Handlers dead-letter what is wrong with a message; what escapes is infrastructure (a model
             # or store unreachable): rewind, back off, and handle the batch again instead of dying on it.
             log.exception("stage=%s batch failed, retrying in %.1fs", self.stage, self._backoff)
-            metrics.TRANSACTIONS.labels(self.stage, "aborted").inc()
-            self._aborted()
-            self._rewind(messages)
+            self._abort(messages, transaction_open=False)
             time.sleep(self._backoff)
             self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
             return 0
@@ -180,20 +178,19 @@ class TransactionalProcessor:
                     continue
                 raise
 
-    def _abort(self, messages: list[Record]) -> None:
-        """Undo a failed batch: abort its transaction and seek back so it is handled again."""
+    def _abort(self, messages: list[Record], transaction_open: bool = True) -> None:
+        """Undo a failed batch: abort its transaction (if one was begun) and seek back so it is handled
+        again."""
         metrics.TRANSACTIONS.labels(self.stage, "aborted").inc()
-        self._aborted()
-        try:
-            self.producer.abort_transaction(30)
-        except KafkaException as exc:
-            if exc.args[0].fatal():
-                raise
-        self._rewind(messages)
-
-    def _aborted(self) -> None:
         if self._on_aborted:
             self._on_aborted()
+        if transaction_open:
+            try:
+                self.producer.abort_transaction(30)
+            except KafkaException as exc:
+                if exc.args[0].fatal():
+                    raise
+        self._rewind(messages)
 
     def _rewind(self, messages: list[Record]) -> None:
         first: dict[tuple[str, int], int] = {}
