@@ -13,6 +13,10 @@ done
 _pins="$(cat "$GOVERNOR_ROOT/requirements.txt" "$GOVERNOR_ROOT/requirements-nodeps.txt" | sha256sum | cut -c1-12)"
 _pyver="$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 GOVERNOR_VENV="$GOVERNOR_CACHE/venv-py$_pyver-$_pins"
+mkdir -p "$GOVERNOR_CACHE"
+# Two commands started at once on a fresh machine must not build (and delete) the same venv together.
+exec 9>"$GOVERNOR_CACHE/.venv.lock"
+flock 9
 if [ ! -f "$GOVERNOR_VENV/.complete" ]; then
   echo "governor: installing Python dependencies into $GOVERNOR_VENV (first run only, ~6 min)" >&2
   rm -rf "$GOVERNOR_VENV"
@@ -25,6 +29,8 @@ if [ ! -f "$GOVERNOR_VENV/.complete" ]; then
   "$GOVERNOR_VENV/bin/pip" install -q --disable-pip-version-check --no-deps -r "$GOVERNOR_ROOT/requirements-nodeps.txt" >&2
   touch "$GOVERNOR_VENV/.complete"
 fi
+flock -u 9
+exec 9>&-
 export PATH="$GOVERNOR_VENV/bin:$PATH"
 export PYTHONPATH="$GOVERNOR_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export GOVERNOR_VENV GOVERNOR_ROOT

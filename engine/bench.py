@@ -16,14 +16,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Producer
 
+from engine import app
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
 from engine.kafka import config
 from engine.kafka.admin import delete_topics, ensure_topics
-from engine.kafka.processor import Output, TransactionalProcessor
-from engine.kafka.record import Record
+from engine.pipeline.processor import BatchObserver, TransactionalProcessor
+from engine.pipeline.reader import TopicReader
+from engine.pipeline.records import Record
 from engine.settings import Settings, Topics
 
 ANSWERS = [
@@ -118,27 +120,31 @@ def produce(settings: Settings, topic: str, drafts: list[Envelope]) -> None:
     producer.flush(60)
 
 
-def timed_run(processor: TransactionalProcessor, n: int, timeout: float = 900) -> RunFigures:
-    """Run until n inputs are committed. Throughput counts from the first batch's start to the last
-    commit; a message's added latency is its batch's handle-and-commit time."""
-    inner, previous = processor.handler, processor._on_committed
-    latencies: list[float] = []
-    batch: dict[str, float] = {}
+class BatchClock(BatchObserver):
+    """Times each batch from the start of its handling to its commit. The first transaction also finds
+    coordinators: it is warm-up, not counted."""
 
-    def handler(messages: list[Record]) -> list[Output]:
-        batch["start"], batch["size"] = time.perf_counter(), len(messages)
-        return inner(messages)
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.first = self.last = self._started = 0.0
+        self.warmup = 0
 
-    def committed() -> None:
-        if previous:
-            previous()
-        batch["end"] = time.perf_counter()
-        if "first" not in batch:  # the first transaction also finds coordinators: warm-up, not counted
-            batch["first"], batch["warmup"] = batch["end"], batch["size"]
+    def handling(self, records: list[Record]) -> None:
+        self._started = time.perf_counter()
+
+    def committed(self, records: list[Record]) -> None:
+        self.last = time.perf_counter()
+        if not self.first:
+            self.first, self.warmup = self.last, len(records)
         else:
-            latencies.extend([batch["end"] - batch["start"]] * int(batch["size"]))
+            self.latencies.extend([self.last - self._started] * len(records))
 
-    processor.handler, processor._on_committed = handler, committed
+
+def timed_run(processor: TransactionalProcessor, n: int, timeout: float = 900) -> RunFigures:
+    """Run until n inputs are committed. Throughput counts from the first batch's commit to the last;
+    a message's added latency is its batch's handle-and-commit time."""
+    clock = BatchClock()
+    processor.observers.append(clock)
     processor.consumer.subscribe(processor.topics)
     done, deadline = 0, time.monotonic() + timeout
     try:
@@ -146,31 +152,26 @@ def timed_run(processor: TransactionalProcessor, n: int, timeout: float = 900) -
             done += processor.process_batch()
     finally:
         processor.close()
-    counted = done - int(batch.get("warmup", 0))
-    return RunFigures(counted, batch.get("end", 0.0) - batch.get("first", 0.0) or 1e-9, latencies)
+    return RunFigures(done - clock.warmup, clock.last - clock.first or 1e-9, clock.latencies)
 
 
 def bench_gate(settings: Settings, count: int, progress: Callable[[str], None] = say) -> float:
-    from engine import wiring
-    from engine.gates import runner
-    from engine.stages.passthrough import build_processor as passthrough
-
     drafts = bench_drafts(count)
-    embed = wiring.embedder(settings).embed
+    embed = app.embedder(settings).embed
     with fresh_topics(settings) as s:
         t = s.topics
         progress(f"bench gate: {count} drafts, batch size {s.batch_size}, broker {s.bootstrap_servers}")
         produce(s, t.answers_draft, drafts)
         produce(s, t.prompts_requested, drafts)  # the same bytes, for the raw baseline to copy
-        raw = timed_run(passthrough(s, t.prompts_requested, t.prompts_admitted, stage="raw"), count)
+        raw = timed_run(app.pass_through(s, t.prompts_requested, t.prompts_admitted, stage="raw"), count)
         progress(raw.line("(a) raw pass-through"))
         registry = ContractRegistry.load(s.contracts_dir, s.topics)
-        gated = timed_run(runner.build_processor("release", s, registry, embed=embed), count)
+        gated = timed_run(app.stage("release", s, registry), count)
         progress(gated.line("(b) release gate"))
         outcomes = _decisions("release")
         progress("    decisions: " + ", ".join(f"{n:.0f} {o}" for o, n in sorted(outcomes.items())))
-        policy = runner.policy_client(s)
-        gate = runner.build_policy_gate("release", s, policy, embed)
+        policy = app.policy_client(s)
+        gate = app.policy_gate("release", s, policy, embed)
         from engine.gates.policy_gate import GateItem
         from engine.gates.release import draft_subject
 
@@ -214,11 +215,10 @@ def _decisions(gate: str) -> dict[str, float]:
 
 
 def bench_pipeline(settings: Settings, questions: int, progress: Callable[[str], None] = say) -> None:
-    from engine import wiring
     from engine.demo import DEMO_DIR, StageThreads, corpus_events
     from engine.stages.chunking import chunk_document
 
-    shared = wiring.embedder(settings)
+    shared = app.embedder(settings)
     embedder = getattr(shared, "inner", shared)  # the model itself: the cache would flatter the figure
     chunks = [
         c.text
@@ -242,7 +242,7 @@ def bench_pipeline(settings: Settings, questions: int, progress: Callable[[str],
         from engine.client import GovernorClient
         from engine.contracts.codec import GovernedCodec
         from engine.demo import wait_for_index
-        from engine.kafka.publish import GovernedProducer
+        from engine.pipeline.publish import GovernedProducer
 
         with StageThreads(s, registry), GovernorClient(s) as client:
             producer = GovernedProducer(s, GovernedCodec(registry))
@@ -277,22 +277,14 @@ def _trace_split(settings: Settings, trace_id: str) -> dict[str, float]:
         (t.answers_rejected, "release"),
     ]
     stamps: dict[str, datetime] = {}
-    consumer = Consumer(config.consumer(settings, f"{settings.group_prefix}.trace-{uuid.uuid4().hex[:6]}"))
-    try:
+    with TopicReader(settings, "trace") as reader:
         for topic, _ in order:
-            parts = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-            consumer.assign([TopicPartition(topic, p, 0) for p in parts])
-            deadline = time.monotonic() + 3
-            while time.monotonic() < deadline:
-                for msg in consumer.consume(500, 0.2):
-                    if not msg.error():
-                        env = Envelope.from_bytes(msg.value())
-                        if env.trace.trace_id == trace_id:
-                            stamps[topic] = datetime.fromisoformat(env.produced_at)
-                if topic in stamps:
+            reader.assign([topic])
+            for record in reader.to_end(idle_seconds=3):
+                env = Envelope.from_bytes(record.value or b"")
+                if env.trace.trace_id == trace_id:
+                    stamps[topic] = datetime.fromisoformat(env.produced_at)
                     break
-    finally:
-        consumer.close()
     split: dict[str, float] = {}
     previous = stamps.get(t.prompts_requested)
     for topic, stage in order[1:]:

@@ -17,14 +17,12 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from confluent_kafka import Consumer, TopicPartition
-
 from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, EnvelopeError, Trace
 from engine.errors import GovernorError
-from engine.kafka import config
-from engine.kafka.publish import GovernedProducer
+from engine.pipeline.publish import GovernedProducer
+from engine.pipeline.reader import TopicReader
 from engine.settings import Settings
 
 
@@ -53,9 +51,7 @@ class GovernorClient:
         self.settings = settings
         self.codec = GovernedCodec(ContractRegistry.load(settings.contracts_dir, settings.topics))
         self._producer = GovernedProducer(settings, self.codec)
-        self._consumer = Consumer(
-            config.consumer(settings, f"{settings.group_prefix}.client.{uuid.uuid4().hex[:8]}")
-        )
+        self._reader = TopicReader(settings, "client")
         # A dead letter that carries the trace (a workflow step whose output broke its contract, an LLM
         # that failed) ends the wait too: the caller learns the outcome instead of timing out.
         self._topics = [
@@ -74,20 +70,14 @@ class GovernorClient:
         self.close()
 
     def close(self) -> None:
-        self._consumer.close()
+        self._reader.close()
 
     def listen(self) -> None:
         """Start reading at the current end of the answer topics; call before producing anything whose
         answer you will wait() for (submit() does it for you)."""
         if self._started:
             return
-        assignment = []
-        for topic in self._topics:
-            partitions = self._consumer.list_topics(topic, timeout=10).topics[topic].partitions
-            for p in partitions:
-                _, high = self._consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
-                assignment.append(TopicPartition(topic, p, high))
-        self._consumer.assign(assignment)
+        self._reader.assign(self._topics, "end")
         self._started = True
 
     def submit(self, question: str, tenant: str, user: str = "app-user") -> str:
@@ -117,11 +107,9 @@ class GovernorClient:
         while trace_id not in self._pending:
             if time.monotonic() - started > timeout:
                 raise AnswerTimeout(f"no answer for trace {trace_id} after {timeout:.0f}s")
-            for msg in self._consumer.consume(100, 0.2):
-                value = msg.value()
-                if msg.error() or value is None:
-                    continue
-                self._take(value)
+            for record in self._reader.poll(0.2, 100):
+                if record.value is not None:
+                    self._take(record.value)
         return self._pending.pop(trace_id)
 
     def _take(self, value: bytes | str) -> None:

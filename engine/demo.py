@@ -11,22 +11,23 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from engine import metrics
+from engine import app, metrics
 from engine.client import Answer, AnswerTimeout, GovernorClient
 from engine.contracts.codec import GovernedCodec
+from engine.contracts.provision import provision
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
-from engine.kafka.publish import GovernedProducer
+from engine.pipeline.publish import GovernedProducer
 from engine.settings import REPO_ROOT, Settings
-from engine.stages import launcher
 
 DEMO_DIR = REPO_ROOT / "demo"
-STAGES = ("admission", "release", "augment", "infer", "workflow")
+STAGES = app.STAGES
 
 
 def say(message: str = "") -> None:
@@ -60,7 +61,7 @@ class StageThreads:
     ) -> None:
         self.stop = threading.Event()
         self.errors: list[str] = []
-        self.processors = {name: launcher.build(name, settings, registry) for name in stages}
+        self.processors = {name: app.stage(name, settings, registry) for name in stages}
         self.threads = [threading.Thread(target=self._run, args=(n,), daemon=True, name=n) for n in stages]
 
     def _run(self, name: str) -> None:
@@ -81,9 +82,7 @@ class StageThreads:
 
 
 def wait_for_index(settings: Settings, doc_ids: set[str], timeout: float = 300) -> int:
-    from engine import wiring
-
-    store = wiring.vector_store(settings, wiring.embedder(settings).dimension)
+    store = app.vector_store(settings, app.embedder(settings).dimension)
     started, last = time.monotonic(), -1
     while time.monotonic() - started < timeout:
         indexed = len(doc_ids & set(store.document_versions()))
@@ -118,23 +117,18 @@ def show(index: int, total: int, question: str, answer: Answer, expect: str = ""
         say(f"  (scripted as: {expect})")
 
 
-def run(settings: Settings, keep_running: bool = False) -> int:
-    from engine.cli import _provision
-    from engine.endpoints import on_local_stack
-    from engine.stack import local
-
+def run(settings: Settings, start_stack: Callable[[Settings], Settings], keep_running: bool = False) -> int:
+    """The demo; `start_stack` starts (or reuses) Kafka and OPA and returns settings pointing at them."""
     say("Governor demo: a governed RAG assistant and underwriting workflow for Harbor Mutual (fictional)\n")
     say("1/5 starting the local stack (first run installs Kafka, OPA and models into the cache)")
-    settings, state = on_local_stack(settings)
-    _provision(settings)
+    settings = start_stack(settings)
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
-    from engine.gates import runner
-
-    revision = runner.policy_revision(runner.policy_client(settings))
-    metrics.serve(settings.metrics_port or local.METRICS_PORTS["demo"], revision, registry.revision())
+    provision(settings, registry)
+    revision = app.policy_revision(app.policy_client(settings))
+    port = settings.metrics_port or metrics.DEFAULT_PORTS["demo"]
+    metrics.serve(port, revision, registry.revision())
     say(
-        f"  kafka {state.bootstrap_servers}, opa {state.opa_url}, "
-        f"metrics http://127.0.0.1:{settings.metrics_port or local.METRICS_PORTS['demo']}/metrics"
+        f"  kafka {settings.bootstrap_servers}, opa {settings.opa_url}, metrics http://127.0.0.1:{port}/metrics"
     )
 
     say("2/5 starting the stages: " + ", ".join(STAGES) + " (loading the embedding model and the LLM)")
@@ -172,21 +166,23 @@ def run(settings: Settings, keep_running: bool = False) -> int:
             "(LLM extracts facts -> risk model -> LLM explains -> release gate)"
         )
         client.listen()
-        for app in applications:
-            producer.send(settings.topics.workflow_applications, app, key=app.payload["application_id"])
-            client.expect(app.trace.trace_id)
+        for application in applications:
+            producer.send(
+                settings.topics.workflow_applications, application, key=application.payload["application_id"]
+            )
+            client.expect(application.trace.trace_id)
         producer.flush()
-        for i, app in enumerate(applications, 1):
+        for i, application in enumerate(applications, 1):
             if stages.errors:
                 say("\n  a stage stopped, so no answer can come: " + "; ".join(stages.errors))
                 break
             try:
-                answer = client.wait(app.trace.trace_id, timeout=300)
+                answer = client.wait(application.trace.trace_id, timeout=300)
             except AnswerTimeout as exc:
-                say(f"\n[{i}/{len(applications)}] {app.payload['application_id']}: {exc}")
+                say(f"\n[{i}/{len(applications)}] {application.payload['application_id']}: {exc}")
                 continue
             answers.append(answer)
-            show(i, len(applications), f"explain the risk of {app.payload['application_id']}", answer)
+            show(i, len(applications), f"explain the risk of {application.payload['application_id']}", answer)
         if settings.llm_backend == "local" and any(a.outcome == "dlq" for a in answers[-len(applications) :]):
             say(
                 "\n  The 135M-parameter local model often misreads applications (amounts, flood zones);"

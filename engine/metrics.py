@@ -96,6 +96,18 @@ def prime_stage(stage: str, gate: str | None = None) -> None:
         AUDIT_RECORDS.labels(gate)
 
 
+# Where each `governor run STAGE` (and the demo) serves /metrics unless told otherwise; the local
+# Prometheus scrapes all of them, so whichever are running show up (the others as up == 0).
+DEFAULT_PORTS = {
+    "demo": 9470,
+    "admission": 9471,
+    "release": 9472,
+    "augment": 9473,
+    "infer": 9474,
+    "workflow": 9475,
+}
+
+
 def serve(port: int, policy_revision: str = "unknown", contracts: str = "unknown") -> None:
     """Expose /metrics on 127.0.0.1:port (0 picks none) and publish build info."""
     BUILD_INFO.labels(__version__, policy_revision, contracts).set(1)

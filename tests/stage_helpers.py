@@ -6,11 +6,11 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from engine import app
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
-from engine.kafka.processor import TransactionalProcessor
+from engine.pipeline.processor import TransactionalProcessor
 from engine.settings import Settings
-from engine.stages import launcher
 
 CONTEXT = [
     {
@@ -49,7 +49,7 @@ def draft(
 def running(settings: Settings, *stages: str) -> Iterator[list[TransactionalProcessor]]:
     """Start stages as threads of this process; stop them (and surface their crashes) on exit."""
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
-    processors = [launcher.build(name, settings, registry) for name in stages]
+    processors = [app.stage(name, settings, registry) for name in stages]
     stop = threading.Event()
     errors: list[BaseException] = []
 

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from confluent_kafka import Consumer, TopicPartition
-
 from engine.audit import chain
-from engine.kafka import config
-from engine.kafka.record import Record
+from engine.pipeline.reader import TopicReader
 from engine.settings import Settings
 
 
@@ -75,33 +71,12 @@ def read_topic(
     settings: Settings, follow: bool = False, idle_seconds: float = 3.0
 ) -> Iterator[LocatedRecord]:
     """Every committed record on the audit topic, partition by partition in offset order."""
-    topic = settings.topics.audit
-    consumer = Consumer(config.consumer(settings, f"{settings.group_prefix}.audit-reader"))
-    try:
-        partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-        ends = {
-            p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions
-        }
-        consumer.assign([TopicPartition(topic, p, 0) for p in partitions])
-        last_seen = time.monotonic()
-        while True:
-            msgs = consumer.consume(500, 0.5)
-            for raw in msgs:
-                if raw.error():
-                    continue
-                msg = Record.of(raw)
-                last_seen = time.monotonic()
-                try:
-                    payload = json.loads(msg.value or b"")["payload"]
-                except (ValueError, KeyError, TypeError):
-                    payload = {"chain": "?", "unreadable": True}  # verify reports it as a broken record
-                yield LocatedRecord(f"partition {msg.partition} offset {msg.offset}", payload)
-            if follow:
-                continue
-            positions = consumer.position([TopicPartition(topic, p) for p in partitions])
-            if all(tp.offset >= ends[tp.partition] or ends[tp.partition] == 0 for tp in positions):
-                break
-            if not msgs and time.monotonic() - last_seen > idle_seconds:
-                break  # what remains below the watermark is aborted data or transaction markers
-    finally:
-        consumer.close()
+    with TopicReader(settings, "audit-reader") as reader:
+        reader.assign([settings.topics.audit])
+        records = reader.follow() if follow else reader.to_end(idle_seconds=idle_seconds)
+        for msg in records:
+            try:
+                payload = json.loads(msg.value or b"")["payload"]
+            except (ValueError, KeyError, TypeError):
+                payload = {"chain": "?", "unreadable": True}  # verify reports it as a broken record
+            yield LocatedRecord(f"partition {msg.partition} offset {msg.offset}", payload)

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 from typing import Any
 
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import TopicPartition
 
 from engine import metrics
 from engine.audit import chain
 from engine.contracts.codec import GovernedCodec
 from engine.envelope import Envelope
 from engine.errors import GovernorError
-from engine.kafka import config
-from engine.kafka.processor import Output
-from engine.kafka.record import Record
+from engine.pipeline.processor import BatchObserver
+from engine.pipeline.reader import RangeUnreadable, TopicReader
+from engine.pipeline.records import Output, Record
 from engine.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,8 +28,9 @@ RECOVERY_WINDOW = 500
 RECOVERY_TIMEOUT_SECONDS = 60.0
 
 
-class AuditWriter:
-    """One per gate process: seals records per chain and turns them into transactional outputs."""
+class AuditWriter(BatchObserver):
+    """One per gate process: seals records per chain and turns them into transactional outputs; it
+    observes the processor so heads advance only with committed transactions."""
 
     def __init__(self, settings: Settings, codec: GovernedCodec, gate: str) -> None:
         self.settings, self.codec, self.gate = settings, codec, gate
@@ -66,14 +66,14 @@ class AuditWriter:
             self.topic, value, cid.encode(), headers, partition=self.audit_partition(subject["partition"])
         )
 
-    def committed(self) -> None:
+    def committed(self, records: list[Record]) -> None:
         self._heads.update(self._pending)
         self._pending.clear()
 
-    def aborted(self) -> None:
+    def aborted(self, records: list[Record]) -> None:
         self._pending.clear()
 
-    def recover(self, partitions: list[TopicPartition]) -> None:
+    def assigned(self, partitions: list[TopicPartition]) -> None:
         """Find the committed head of each newly assigned source partition's chain."""
         for tp in partitions:
             cid = chain.chain_id(self.gate, tp.topic, tp.partition)
@@ -84,44 +84,34 @@ class AuditWriter:
                 self._heads[cid] = head
 
     def _find_head(self, cid: str, partition: int) -> chain.ChainHead | None:
-        consumer = Consumer(config.consumer(self.settings, f"{self.settings.group_prefix}.audit-recovery"))
-        try:
-            low, high = consumer.get_watermark_offsets(TopicPartition(self.topic, partition), timeout=10)
-            end = high
+        """Scan back window by window from the end for the chain's last committed record."""
+        with TopicReader(self.settings, "audit-recovery") as reader:
+            reader.assign([self.topic], partitions=[partition])
+            low, end = reader.bounds(self.topic, partition)
             while end > low:
                 start = max(low, end - RECOVERY_WINDOW)
-                last = self._last_in_range(consumer, cid, partition, start, end)
+                last = self._last_in_range(reader, cid, partition, start, end)
                 if last is not None:
                     return last
                 end = start
             return None
-        finally:
-            consumer.close()
 
     def _last_in_range(
-        self, consumer: Consumer, cid: str, partition: int, start: int, end: int
+        self, reader: TopicReader, cid: str, partition: int, start: int, end: int
     ) -> chain.ChainHead | None:
-        consumer.assign([TopicPartition(self.topic, partition, start)])
+        reader.assign([self.topic], start={(self.topic, partition): start}, partitions=[partition])
+        reader.bound(self.topic, partition, end)
         found: dict[str, Any] | None = None
-        deadline = time.monotonic() + RECOVERY_TIMEOUT_SECONDS
-        while True:
-            # The fetch position passes aborted records and transaction markers too, so reaching `end`
-            # means the whole range was read; an empty poll alone proves nothing on a slow cluster.
-            (tp,) = consumer.position([TopicPartition(self.topic, partition)])
-            if tp.offset >= end:
-                break
-            if time.monotonic() > deadline:
-                raise GovernorError(
-                    f"audit chain {cid}: could not read {self.topic}[{partition}] up to offset {end} "
-                    f"in {RECOVERY_TIMEOUT_SECONDS:.0f}s (an open transaction or a slow broker); not "
-                    "starting the chain from a head that may be stale"
-                )
-            for raw in consumer.consume(500, 0.5):
-                if raw.error():
-                    continue
-                msg = Record.of(raw)
-                if msg.key == cid.encode() and msg.offset < end and msg.value is not None:
+        try:
+            for msg in reader.to_end(timeout=RECOVERY_TIMEOUT_SECONDS):
+                if msg.key == cid.encode() and msg.value is not None:
                     found = json.loads(msg.value)["payload"]
+        except RangeUnreadable as exc:
+            raise GovernorError(
+                f"audit chain {cid}: could not read {self.topic}[{partition}] up to offset {end} "
+                f"in {RECOVERY_TIMEOUT_SECONDS:.0f}s (an open transaction or a slow broker); not "
+                "starting the chain from a head that may be stale"
+            ) from exc
         if found is None:
             return None
         if chain.record_hash(found) != found.get("hash"):

@@ -1,5 +1,5 @@
-"""A gate as a Kafka stage: decode each record (DLQ what is malformed), decide the batch, route each
-verdict to its topic and write one audit record per decision, all in the batch's transaction."""
+"""A gate as a Kafka stage: decide the batch, route each verdict to its topic and write one audit record
+per decision (dead letters included), all in the batch's transaction."""
 
 from __future__ import annotations
 
@@ -7,17 +7,16 @@ import contextlib
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engine.audit.records import decision_record, validator_summary
 from engine.audit.writer import AuditWriter
-from engine.contracts.codec import GovernedCodec
-from engine.envelope import Envelope, EnvelopeError
-from engine.errors import ContractViolation, PolicyUnavailable
-from engine.gates.dead_letter import dead_letter, reason_for
+from engine.envelope import Envelope
+from engine.errors import PolicyUnavailable
 from engine.gates.policy_gate import GateItem, PolicyGate, Verdict
-from engine.kafka.processor import Output
-from engine.kafka.record import Record
+from engine.pipeline.dead_letter import reason_for
+from engine.pipeline.handler import Emit, Inbound, Result, StageHandler
+from engine.pipeline.records import Output, Record
 from engine.validators.base import Subject
 
 REVISION_REFRESH_SECONDS = 30.0
@@ -32,21 +31,18 @@ class Route:
     rejected: Callable[[Envelope, Verdict], tuple[str, Envelope]]
 
 
-class GateStage:
+@dataclass
+class GateHandler(StageHandler):
     """The handler a TransactionalProcessor runs for a gate."""
 
-    def __init__(
-        self,
-        gate: PolicyGate,
-        route: Route,
-        codec: GovernedCodec,
-        audit: AuditWriter,
-        dlq_topic: str,
-        policy_revision: str,
-    ) -> None:
-        self.gate, self.route, self.codec, self.audit = gate, route, codec, audit
-        self.dlq_topic, self.policy_revision = dlq_topic, policy_revision
-        self._revision_checked = time.monotonic()
+    gate: PolicyGate = field(kw_only=True)
+    route: Route = field(kw_only=True)
+    audit: AuditWriter = field(kw_only=True)
+    policy_revision: str = field(kw_only=True)
+    _revision_checked: float = field(default_factory=time.monotonic, init=False)
+
+    def __post_init__(self) -> None:
+        self.observers.append(self.audit)
 
     def _refresh_revision(self) -> None:
         """OPA reloads policies while the gate runs: audit records must name the revision in force."""
@@ -56,38 +52,36 @@ class GateStage:
         with contextlib.suppress(PolicyUnavailable):  # keep the last known one; decisions fail closed anyway
             self.policy_revision = self.gate.policy.revision()
 
-    def handle(self, messages: list[Record]) -> list[Output]:
+    def process(self, batch: list[Inbound]) -> list[Result]:
         self._refresh_revision()
-        outputs: list[Output] = []
-        decodable: list[tuple[Record, Envelope]] = []
-        for msg in messages:
-            try:
-                decodable.append((msg, self.codec.decode(msg.topic, msg.value)))
-            except (EnvelopeError, ContractViolation) as exc:
-                outputs.append(dead_letter(self.codec, self.dlq_topic, self.gate.name, msg, exc))
-                outputs.append(self._audit(msg, None, "dlq", [reason_for(exc)], None))
-        verdicts = self.gate.decide([GateItem(env, self.route.subject(env)) for _, env in decodable])
-        for (msg, envelope), verdict in zip(decodable, verdicts, strict=True):
+        verdicts = self.gate.decide([GateItem(i.envelope, self.route.subject(i.envelope)) for i in batch])
+        results = []
+        for item, verdict in zip(batch, verdicts, strict=True):
             make = self.route.approved if verdict.outcome == "approved" else self.route.rejected
-            topic, event = make(envelope, verdict)
-            try:
-                value, headers = self.codec.encode(topic, event)
-            except ContractViolation as exc:  # e.g. redaction made a text longer than its contract allows
-                outputs.append(dead_letter(self.codec, self.dlq_topic, self.gate.name, msg, exc, envelope))
-                outputs.append(self._audit(msg, envelope, "dlq", [reason_for(exc)], verdict))
-                continue
-            outputs.append(Output(topic, value, envelope.trace.trace_id.encode(), headers))
-            outputs.append(
-                self._audit(
-                    msg,
-                    envelope,
-                    verdict.outcome,
-                    [r.code for r in verdict.reasons],
-                    verdict,
-                    produced=event.contract,
-                )
+            topic, event = make(item.envelope, verdict)
+            results.append(Result(emits=(Emit(topic, event),), context=verdict))
+        return results
+
+    def emitted(self, item: Inbound, result: Result) -> list[Output]:
+        verdict = _verdict(result.context)
+        assert verdict is not None  # every decided message carries its verdict
+        event = result.emits[0].event
+        return [
+            self._audit(
+                item.record,
+                item.envelope,
+                verdict.outcome,
+                [r.code for r in verdict.reasons],
+                verdict,
+                event.contract,
             )
-        return outputs
+        ]
+
+    def dead_lettered(
+        self, record: Record, envelope: Envelope | None, error: Exception, context: object
+    ) -> list[Output]:
+        outputs = super().dead_lettered(record, envelope, error, context)
+        return [*outputs, self._audit(record, envelope, "dlq", [reason_for(error)], _verdict(context))]
 
     def _audit(
         self,
@@ -116,3 +110,7 @@ class GateStage:
             latency_ms=verdict.latency_ms if verdict else 0.0,
         )
         return self.audit.output(record, envelope)
+
+
+def _verdict(context: object) -> Verdict | None:
+    return context if isinstance(context, Verdict) else None

@@ -1,1 +1,1 @@
-"""Thin wrappers over confluent-kafka: client configuration, admin, and the transactional loop."""
+"""Thin wrappers over confluent-kafka: client configuration and topic administration."""

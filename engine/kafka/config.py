@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.endpoints import bootstrap_servers
+from engine.errors import ConfigError
 from engine.settings import Settings
 
 
 def common(settings: Settings) -> dict[str, Any]:
+    if not settings.bootstrap_servers:
+        raise ConfigError(
+            "no Kafka configured: set GOVERNOR_BOOTSTRAP_SERVERS, "
+            "or start the local stack (`governor stack up`)"
+        )
     conf: dict[str, Any] = {
-        "bootstrap.servers": bootstrap_servers(settings),
+        "bootstrap.servers": settings.bootstrap_servers,
         "security.protocol": settings.security_protocol,
     }
     if settings.sasl_mechanism:

@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from engine import metrics
+from engine.settings import Settings
 from engine.stack import kafka, opa, process
 
 
@@ -62,24 +64,12 @@ def up(cache: Path, run_dir: Path, policies_dir: Path, brokers: int = 1, log: bo
     return state
 
 
-# Where each `governor run STAGE` (and the demo) serves /metrics unless told otherwise; the local
-# Prometheus scrapes all of them, so whichever are running show up (the others as up == 0).
-METRICS_PORTS = {
-    "demo": 9470,
-    "admission": 9471,
-    "release": 9472,
-    "augment": 9473,
-    "infer": 9474,
-    "workflow": 9475,
-}
-
-
 def with_prometheus(run_dir: Path, state: StackState) -> StackState:
     """Start Prometheus (Debian's package) with Governor's rules, scraping every stage's metrics port."""
     from engine.stack import prometheus
 
     binary, _ = prometheus.install()
-    targets = [f"127.0.0.1:{port}" for port in METRICS_PORTS.values()]
+    targets = [f"127.0.0.1:{port}" for port in metrics.DEFAULT_PORTS.values()]
     port = prometheus.start(binary, run_dir, targets, prometheus.RULES_DIR)
     state.prometheus_url = f"http://127.0.0.1:{port}"
     state.save(run_dir)
@@ -113,3 +103,26 @@ def down(run_dir: Path, quiet: bool = False) -> list[str]:
             + (", ".join(stopped) if stopped else "nothing (no server was running)")
         )
     return stopped
+
+
+def endpoints(settings: Settings) -> Settings:
+    """Settings whose unset Kafka and OPA endpoints point at the local stack, when one was started here.
+    Resolved at the edge (the CLI), so the engine itself only ever reads its settings."""
+    if settings.bootstrap_servers and settings.opa_url:
+        return settings
+    state = StackState.load(settings.run_dir)
+    if state is None:
+        return settings
+    return settings.model_copy(
+        update={
+            "bootstrap_servers": settings.bootstrap_servers or state.bootstrap_servers,
+            "opa_url": settings.opa_url or state.opa_url,
+        }
+    )
+
+
+def started(settings: Settings) -> tuple[Settings, StackState]:
+    """Start (or reuse) the local stack, and settings that point at it."""
+    state = up(settings.cache_dir, settings.run_dir, settings.policies_dir)
+    pinned = {"bootstrap_servers": state.bootstrap_servers, "opa_url": state.opa_url}
+    return settings.model_copy(update=pinned), state

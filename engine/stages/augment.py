@@ -11,74 +11,67 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from engine import metrics
 from engine.audit.records import decision_record
 from engine.audit.writer import AuditWriter
-from engine.contracts.codec import GovernedCodec
-from engine.contracts.registry import ContractRegistry
-from engine.envelope import Envelope, EnvelopeError
-from engine.errors import ContractViolation
-from engine.gates.dead_letter import dead_letter
-from engine.kafka.processor import Output, TransactionalProcessor
-from engine.kafka.record import Record
 from engine.models.embeddings import Embedder
 from engine.models.vector_store import VectorStore
+from engine.pipeline.handler import Emit, Inbound, Result, StageHandler
+from engine.pipeline.records import Output
 from engine.quality.expectations import BatchQualityCheck, QualityRow
 from engine.settings import Settings
 from engine.stages.chunking import chunk_document
 
 log = logging.getLogger(__name__)
-STAGE = "augment"
 MAX_CHUNK_CHARS = 800
 
 
 @dataclass(frozen=True)
-class _Doc:
-    msg: Record
-    envelope: Envelope
+class QualityVerdict:
+    """The great-expectations verdict on the batch an indexed document came in (audited per document)."""
+
+    passed: bool
+    failures: tuple[str, ...]
 
 
-class Augmenter:
+@dataclass
+class Augmenter(StageHandler):
     """The augment stage's handler."""
 
-    def __init__(
-        self,
-        settings: Settings,
-        codec: GovernedCodec,
-        embedder: Embedder,
-        store: VectorStore,
-        quality: BatchQualityCheck,
-        audit: AuditWriter,
-    ) -> None:
-        self.settings, self.codec, self.embedder, self.store = settings, codec, embedder, store
-        self.quality, self.audit = quality, audit
+    settings: Settings = field(kw_only=True)
+    embedder: Embedder = field(kw_only=True)
+    store: VectorStore = field(kw_only=True)
+    quality: BatchQualityCheck = field(kw_only=True)
+    audit: AuditWriter = field(kw_only=True)
 
-    def handle(self, messages: list[Record]) -> list[Output]:
-        outputs: list[Output] = []
-        latest: dict[str, _Doc] = {}
-        for msg in messages:
-            try:
-                envelope = self.codec.decode(msg.topic, msg.value)
-            except (EnvelopeError, ContractViolation) as exc:
-                outputs.append(dead_letter(self.codec, self.settings.topics.dlq, STAGE, msg, exc))
-                continue
-            doc_id = envelope.payload["doc_id"]
+    def __post_init__(self) -> None:
+        self.observers.append(self.audit)
+
+    def process(self, batch: list[Inbound]) -> list[Result]:
+        latest: dict[str, int] = {}  # doc id -> index in batch of its newest version
+        for i, item in enumerate(batch):
+            doc_id, version = item.envelope.payload["doc_id"], item.envelope.payload["version"]
             seen = latest.get(doc_id)
-            if seen is None or envelope.payload["version"] >= seen.envelope.payload["version"]:
-                latest[doc_id] = _Doc(msg, envelope)
-        deletions = [d for d in latest.values() if d.envelope.payload["deleted"]]
-        upserts = [d for d in latest.values() if not d.envelope.payload["deleted"]]
-        for doc in deletions:
-            self.store.delete_document(doc.envelope.payload["doc_id"], doc.envelope.payload["version"])
+            if seen is None or version >= batch[seen].envelope.payload["version"]:
+                latest[doc_id] = i
+        results = [Result() for _ in batch]  # superseded versions in the same batch: nothing to do
+        upserts = []
+        for i in latest.values():
+            payload = batch[i].envelope.payload
+            if payload["deleted"]:
+                self.store.delete_document(payload["doc_id"], payload["version"])
+            else:
+                upserts.append(i)
         if upserts:
-            outputs.extend(self._index(upserts))
+            for i, result in zip(upserts, self._index([batch[i] for i in upserts]), strict=True):
+                results[i] = result
         metrics.VECTOR_STORE_CHUNKS.set(self.store.count())
-        return outputs
+        return results
 
-    def _index(self, docs: list[_Doc]) -> list[Output]:
+    def _index(self, docs: list[Inbound]) -> list[Result]:
         chunked = [
             (
                 d,
@@ -106,20 +99,29 @@ class Augmenter:
                 row += 1
         report = self.quality.check(rows)
         metrics.QUALITY_BATCHES.labels("passed" if report.passed else "held").inc()
-        outputs = [self._audit(d, report.passed, list(report.failures)) for d in docs]
+        verdict = QualityVerdict(report.passed, tuple(report.failures))
+        results = [Result(context=verdict) for _ in docs]
         if not report.passed:
             log.warning("stage=augment batch held failures=%s docs=%d", ",".join(report.failures), len(docs))
-            return [self._quarantine(docs, report.failures, report.statistics), *outputs]
+            held = self._quarantine(docs, report.failures, report.statistics)
+            results[0] = Result(emits=(held,), context=verdict)
+            return results
         row = 0
         for doc, chunks in chunked:
             p = doc.envelope.payload
             self.store.upsert_document(p["doc_id"], p["version"], chunks, vectors[row : row + len(chunks)])
             row += len(chunks)
-        return outputs
+        return results
+
+    def emitted(self, item: Inbound, result: Result) -> list[Output]:
+        verdict = result.context
+        if not isinstance(verdict, QualityVerdict):
+            return []
+        return [self._audit(item, verdict)]
 
     def _quarantine(
-        self, docs: list[_Doc], failures: tuple[str, ...], statistics: dict[str, object]
-    ) -> Output:
+        self, docs: list[Inbound], failures: tuple[str, ...], statistics: dict[str, object]
+    ) -> Emit:
         payload = {
             "batch_id": uuid.uuid4().hex,
             "doc_ids": sorted(d.envelope.payload["doc_id"] for d in docs),
@@ -127,21 +129,19 @@ class Augmenter:
             "statistics": _jsonable(statistics),
         }
         event = docs[0].envelope.derive("quality.batch_held", "docs.quarantine@1", payload)
-        topic = self.settings.topics.docs_quarantine
-        value, headers = self.codec.encode(topic, event)
-        return Output(topic, value, None, headers)
+        return Emit(self.settings.topics.docs_quarantine, event)
 
-    def _audit(self, doc: _Doc, passed: bool, failures: list[str]) -> Output:
+    def _audit(self, doc: Inbound, verdict: QualityVerdict) -> Output:
         record = decision_record(
             decision_id=uuid.uuid4().hex,
             gate="quality",
-            outcome="approved" if passed else "rejected",
-            reasons=failures,
+            outcome="approved" if verdict.passed else "rejected",
+            reasons=list(verdict.failures),
             envelope=doc.envelope,
-            topic=doc.msg.topic,
-            partition=doc.msg.partition,
-            offset=doc.msg.offset,
-            raw_value=doc.msg.value,
+            topic=doc.record.topic,
+            partition=doc.record.partition,
+            offset=doc.record.offset,
+            raw_value=doc.record.value,
             contracts=[doc.envelope.contract],
             policy_revision="great-expectations",
             validators={},
@@ -155,30 +155,3 @@ def _jsonable(value: object) -> dict[str, object]:
     import json
 
     return dict(json.loads(json.dumps(value, default=str)))
-
-
-def build_processor(settings: Settings, registry: ContractRegistry) -> TransactionalProcessor:
-    from engine import wiring
-
-    codec = GovernedCodec(registry)
-    embedder = wiring.embedder(settings)
-    audit = AuditWriter(settings, codec, "quality")
-    handler = Augmenter(
-        settings,
-        codec,
-        embedder,
-        wiring.vector_store(settings, embedder.dimension),
-        BatchQualityCheck(
-            dimension=embedder.dimension, min_chars=20, max_chars=MAX_CHUNK_CHARS, max_age_days=30
-        ),
-        audit,
-    )
-    return TransactionalProcessor(
-        settings,
-        STAGE,
-        [settings.topics.docs_raw],
-        handler.handle,
-        on_assign=audit.recover,
-        on_committed=audit.committed,
-        on_aborted=audit.aborted,
-    )

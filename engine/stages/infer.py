@@ -3,62 +3,46 @@ ask the LLM, and write a draft that carries everything the release gate checks i
 
 from __future__ import annotations
 
-import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from engine import metrics
-from engine.contracts.codec import GovernedCodec
-from engine.contracts.registry import ContractRegistry
-from engine.envelope import Envelope, EnvelopeError
-from engine.errors import ContractViolation, GovernorError
-from engine.gates.dead_letter import dead_letter
-from engine.kafka.processor import Output, TransactionalProcessor
-from engine.kafka.record import Record
+from engine.envelope import Envelope
+from engine.errors import GovernorError
 from engine.models.embeddings import Embedder
 from engine.models.llm import LLM, ChatMessage, LLMError, LLMTimeout
 from engine.models.vector_store import VectorStore
+from engine.pipeline.handler import Emit, Inbound, Result, StageHandler
 from engine.prompts import RAG_ANSWER
 from engine.settings import Settings
 
-log = logging.getLogger(__name__)
-STAGE = "infer"
 
-
-class Inference:
+@dataclass
+class Inference(StageHandler):
     """The infer stage's handler. LLM calls for a batch run concurrently up to the backend's limit."""
 
-    def __init__(
-        self, settings: Settings, codec: GovernedCodec, embedder: Embedder, store: VectorStore, llm: LLM
-    ) -> None:
-        self.settings, self.codec, self.embedder, self.store, self.llm = settings, codec, embedder, store, llm
+    settings: Settings = field(kw_only=True)
+    embedder: Embedder = field(kw_only=True)
+    store: VectorStore = field(kw_only=True)
+    llm: LLM = field(kw_only=True)
+
+    def __post_init__(self) -> None:
         self._pool = ThreadPoolExecutor(
-            max_workers=max(1, settings.llm_concurrency), thread_name_prefix="llm"
+            max_workers=max(1, self.settings.llm_concurrency), thread_name_prefix="llm"
         )
 
-    def handle(self, messages: list[Record]) -> list[Output]:
-        outputs: list[Output] = []
-        prompts: list[tuple[Record, Envelope]] = []
-        for msg in messages:
-            try:
-                prompts.append((msg, self.codec.decode(msg.topic, msg.value)))
-            except (EnvelopeError, ContractViolation) as exc:
-                outputs.append(dead_letter(self.codec, self.settings.topics.dlq, STAGE, msg, exc))
-        futures = [(msg, env, self._pool.submit(self.draft, env)) for msg, env in prompts]
-        for msg, envelope, future in futures:
+    def process(self, batch: list[Inbound]) -> list[Result]:
+        futures = [self._pool.submit(self.draft, item.envelope) for item in batch]
+        results = []
+        for future in futures:
             try:
                 draft = future.result()
-                value, headers = self.codec.encode(self.settings.topics.answers_draft, draft)
-            except (LLMError, ContractViolation) as exc:  # this prompt's own failure: dead-letter it
-                failure: Exception = _LLMFailure(exc) if isinstance(exc, LLMError) else exc
-                outputs.append(
-                    dead_letter(self.codec, self.settings.topics.dlq, STAGE, msg, failure, envelope)
-                )
+            except LLMError as exc:  # this prompt's own failure: dead-letter it
+                results.append(Result(error=_LLMFailure(exc)))
                 continue
-            outputs.append(
-                Output(self.settings.topics.answers_draft, value, envelope.trace.trace_id.encode(), headers)
-            )
-        return outputs
+            results.append(Result(emits=(Emit(self.settings.topics.answers_draft, draft),)))
+        return results
 
     def draft(self, prompt: Envelope) -> Envelope:
         """The draft answer to one admitted prompt (raises LLMError when the model fails)."""
@@ -99,25 +83,9 @@ class _LLMFailure(GovernorError):
         self.code = "llm.timeout" if isinstance(error, LLMTimeout) else "llm.unavailable"
 
 
-def build_processor(settings: Settings, registry: ContractRegistry) -> TransactionalProcessor:
-    from engine import wiring
-
-    embedder = wiring.embedder(settings)
-    handler = Inference(
-        settings,
-        GovernedCodec(registry),
-        embedder,
-        wiring.vector_store(settings, embedder.dimension),
-        wiring.llm(settings),
-    )
-    # A batch may wait on the LLM: keep batches small and the poll interval above their worst case,
-    # so a slow model never costs the member its partitions (no rebalance storm).
+def batch_limits(settings: Settings) -> tuple[int, dict[str, object]]:
+    """A batch may wait on the LLM: keep batches small and the poll interval above their worst case, so a
+    slow model never costs the member its partitions (no rebalance storm)."""
     batch = max(1, min(settings.batch_size, settings.llm_concurrency))
     worst_case_ms = int(settings.llm_timeout_seconds * 1000 * 3 * batch) + 60000
-    return TransactionalProcessor(
-        settings.model_copy(update={"batch_size": batch}),
-        STAGE,
-        [settings.topics.prompts_admitted],
-        handler.handle,
-        consumer_overrides={"max.poll.interval.ms": max(300000, worst_case_ms)},
-    )
+    return batch, {"max.poll.interval.ms": max(300000, worst_case_ms)}

@@ -6,40 +6,31 @@ transactional loop, no gate), and the simplest stage to test exactly-once delive
 
 from __future__ import annotations
 
-from engine.contracts.codec import GovernedCodec
-from engine.envelope import EnvelopeError
-from engine.errors import ContractViolation
-from engine.gates.dead_letter import dead_letter
-from engine.kafka.processor import Output, TransactionalProcessor
-from engine.kafka.record import Record
-from engine.settings import Settings
+from dataclasses import dataclass, field
+
+from engine.pipeline.handler import Inbound, Result, StageHandler
+from engine.pipeline.processor import Handler
+from engine.pipeline.records import Output, Record
 
 
-class PassThrough:
-    """Handler: copy each record to `target`; with a codec, DLQ what breaks its contract."""
+@dataclass
+class CheckedPassThrough(StageHandler):
+    """Copies each record the contract lets through to `target`, byte for byte; DLQs the rest."""
 
-    def __init__(self, target: str, codec: GovernedCodec | None = None, dlq_topic: str = "") -> None:
-        self.target, self.codec, self.dlq_topic = target, codec, dlq_topic
+    target: str = field(kw_only=True)
 
-    def handle(self, messages: list[Record]) -> list[Output]:
-        outputs = []
-        for msg in messages:
-            if self.codec is not None:
-                try:
-                    self.codec.decode(msg.topic, msg.value)
-                except (EnvelopeError, ContractViolation) as exc:
-                    outputs.append(dead_letter(self.codec, self.dlq_topic, "passthrough", msg, exc))
-                    continue
-            outputs.append(Output(self.target, msg.value or b"", msg.key, msg.headers))
-        return outputs
+    def process(self, batch: list[Inbound]) -> list[Result]:
+        return [Result() for _ in batch]
+
+    def emitted(self, item: Inbound, result: Result) -> list[Output]:
+        r = item.record
+        return [Output(self.target, r.value or b"", r.key, r.headers)]
 
 
-def build_processor(
-    settings: Settings,
-    source: str,
-    target: str,
-    codec: GovernedCodec | None = None,
-    stage: str = "passthrough",
-) -> TransactionalProcessor:
-    handler = PassThrough(target, codec, settings.topics.dlq)
-    return TransactionalProcessor(settings, stage, [source], handler.handle)
+def raw_pass_through(target: str) -> Handler:
+    """A handler that copies every record to `target` unchecked: the loop's own cost, nothing else."""
+
+    def handle(records: list[Record]) -> list[Output]:
+        return [Output(target, r.value or b"", r.key, r.headers) for r in records]
+
+    return handle

@@ -10,25 +10,19 @@ Facts the LLM gets wrong in shape or range break the facts contract and are dead
 from __future__ import annotations
 
 import json
-import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine import metrics
-from engine.contracts.codec import GovernedCodec
-from engine.contracts.registry import ContractRegistry
-from engine.envelope import Envelope, EnvelopeError
+from engine.envelope import Envelope
 from engine.errors import ContractViolation, GovernorError
-from engine.gates.dead_letter import dead_letter
-from engine.kafka.processor import Output, TransactionalProcessor
-from engine.kafka.record import Record
 from engine.models.llm import LLM, ChatMessage, LLMError
+from engine.pipeline.handler import Emit, Inbound, Result, StageHandler
 from engine.prompts import UNDERWRITING_EXPLANATION, UNDERWRITING_FACTS
 from engine.settings import Settings
 from engine.stages.fact_check import unsupported_facts
 from engine.stages.underwriting_risk import PerilRiskModel
 
-log = logging.getLogger(__name__)
-STAGE = "workflow"
 WORKFLOW = "underwriting"
 
 
@@ -42,30 +36,29 @@ class FactsUnsupported(GovernorError):
     code = "workflow.facts_unsupported"
 
 
-class Underwriting:
+@dataclass
+class Underwriting(StageHandler):
     """The workflow stage's handler: one step per input topic."""
 
-    def __init__(self, settings: Settings, codec: GovernedCodec, llm: LLM, risk: PerilRiskModel) -> None:
-        self.settings, self.codec, self.llm, self.risk = settings, codec, llm, risk
-        facts_contract = codec.registry.for_topic(settings.topics.workflow_facts)
+    settings: Settings = field(kw_only=True)
+    llm: LLM = field(kw_only=True)
+    risk: PerilRiskModel = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        facts_contract = self.codec.registry.for_topic(self.settings.topics.workflow_facts)
         self.facts_schema: dict[str, Any] = facts_contract.schema["properties"]["facts"]
 
-    def handle(self, messages: list[Record]) -> list[Output]:
-        outputs: list[Output] = []
-        for msg in messages:
-            envelope = None
-            try:
-                envelope = self.codec.decode(msg.topic, msg.value)
-                if msg.topic == self.settings.topics.workflow_applications:
-                    topic, event = self.settings.topics.workflow_facts, self.extract(envelope)
-                else:
-                    topic, event = self.settings.topics.answers_draft, self.explain(envelope)
-                value, headers = self.codec.encode(topic, event)
-            except (EnvelopeError, ContractViolation, FactsUnparseable, FactsUnsupported, LLMError) as exc:
-                outputs.append(dead_letter(self.codec, self.settings.topics.dlq, STAGE, msg, exc, envelope))
-                continue
-            outputs.append(Output(topic, value, envelope.trace.trace_id.encode(), headers))
-        return outputs
+    def process(self, batch: list[Inbound]) -> list[Result]:
+        return [self._step(item) for item in batch]
+
+    def _step(self, item: Inbound) -> Result:
+        topics = self.settings.topics
+        try:
+            if item.record.topic == topics.workflow_applications:
+                return Result(emits=(Emit(topics.workflow_facts, self.extract(item.envelope)),))
+            return Result(emits=(Emit(topics.answers_draft, self.explain(item.envelope)),))
+        except (ContractViolation, FactsUnparseable, FactsUnsupported, LLMError) as exc:
+            return Result(error=exc)
 
     def _ask(self, system: str, user: str, schema: dict[str, Any] | None = None) -> str:
         completion = self.llm.complete(
@@ -139,19 +132,3 @@ def fact_passages(application_id: str, facts: dict[str, Any], risk: dict[str, An
             f"with a claim probability of {risk['probability']:.0%}.",
         ),
     ]
-
-
-def build_processor(settings: Settings, registry: ContractRegistry) -> TransactionalProcessor:
-    from engine import wiring
-
-    handler = Underwriting(
-        settings, GovernedCodec(registry), wiring.llm(settings), PerilRiskModel(settings.cache_dir)
-    )
-    topics = [settings.topics.workflow_applications, settings.topics.workflow_facts]
-    return TransactionalProcessor(
-        settings.model_copy(update={"batch_size": 2}),
-        STAGE,
-        topics,
-        handler.handle,
-        consumer_overrides={"max.poll.interval.ms": 600000},
-    )

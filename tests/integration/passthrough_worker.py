@@ -9,17 +9,16 @@ import os
 import sys
 import time
 
-from engine.kafka.processor import Output
-from engine.kafka.record import Record
+from engine.app import pass_through
+from engine.pipeline.records import Output, Record
 from engine.settings import load_settings
-from engine.stages.passthrough import PassThrough, build_processor
 
 
 def main() -> None:
     settings = load_settings()
     source, target = sys.argv[1], sys.argv[2]
     slow = float(os.environ.get("SLOW_SECONDS", "0"))
-    processor = build_processor(settings, source, target)
+    processor = pass_through(settings, source, target)
     inner = processor.handler
 
     def slow_handler(messages: list[Record]) -> list[Output]:
@@ -32,5 +31,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    assert PassThrough  # the handler the processor wraps
     main()

@@ -7,7 +7,7 @@ import pytest
 from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
-from engine.kafka.publish import GovernedProducer
+from engine.pipeline.publish import GovernedProducer
 from engine.settings import Settings
 from tests.kafka_helpers import read_all
 from tests.stage_helpers import running

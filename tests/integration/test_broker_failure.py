@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from confluent_kafka import KafkaException
 
+from engine.app import pass_through
 from engine.contracts.registry import ContractRegistry
 from engine.kafka.admin import ensure_topics
 from engine.settings import Settings, load_settings
 from engine.stack import kafka, process
-from engine.stages.passthrough import build_processor
 from tests.kafka_helpers import produce_prompts, read_all, wait_for_count
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -48,7 +48,7 @@ def test_a_broker_killed_mid_stream_loses_and_duplicates_nothing() -> None:
             after the transaction coordinator moved) is started again and resumes from committed offsets."""
             while not stop.is_set():
                 try:
-                    processor = build_processor(settings, source, target)
+                    processor = pass_through(settings, source, target)
                     inner = processor.handler
                     processor.handler = lambda batch, inner=inner: (time.sleep(0.05), inner(batch))[1]
                     processor.run(stop=stop)

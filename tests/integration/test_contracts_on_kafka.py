@@ -8,14 +8,14 @@ import threading
 import pytest
 from confluent_kafka.admin import ConfigResource
 
+from engine.app import pass_through
 from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope
 from engine.errors import ContractViolation
 from engine.kafka.admin import admin, ensure_topics
-from engine.kafka.publish import GovernedProducer
+from engine.pipeline.publish import GovernedProducer
 from engine.settings import Settings
-from engine.stages.passthrough import build_processor
 from tests.kafka_helpers import read_all
 
 pytestmark = pytest.mark.integration
@@ -62,7 +62,7 @@ def test_malformed_records_go_to_the_dlq_with_reason_and_the_loop_goes_on(test_s
     producer.send(topics.prompts_requested, _prompt("last"))
     producer.flush()
 
-    processor = build_processor(test_settings, topics.prompts_requested, topics.prompts_admitted, codec)
+    processor = pass_through(test_settings, topics.prompts_requested, topics.prompts_admitted, codec.registry)
     stop = threading.Event()
     worker = threading.Thread(target=processor.run, kwargs={"stop": stop})
     worker.start()

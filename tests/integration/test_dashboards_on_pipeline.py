@@ -22,7 +22,7 @@ pytestmark = pytest.mark.integration
 
 
 def test_every_query_returns_data_from_a_running_pipeline(test_settings: Settings) -> None:
-    from engine import wiring
+    from engine import app
 
     binary, _ = prometheus.install()
     port = process.free_port()
@@ -33,7 +33,7 @@ def test_every_query_returns_data_from_a_running_pipeline(test_settings: Setting
     )
     t = test_settings.topics
     producer = _producer(test_settings)
-    store = wiring.vector_store(test_settings, wiring.MINILM_DIMENSION)
+    store = app.vector_store(test_settings, app.embedder(test_settings).dimension)
     stages = ("admission", "release", "augment", "infer", "workflow")
     try:
         with running(test_settings, *stages) as processors, GovernorClient(test_settings) as client:

@@ -62,11 +62,11 @@ def test_a_failing_batch_is_retried_not_fatal(test_settings: Settings) -> None:
     and backs off; the worker survives and the output is still exactly once."""
     import threading
 
-    from engine.stages.passthrough import build_processor
+    from engine.app import pass_through
 
     source, target = test_settings.topics.prompts_requested, test_settings.topics.prompts_admitted
     produce_prompts(test_settings, source, 30, "r")
-    processor = build_processor(test_settings, source, target)
+    processor = pass_through(test_settings, source, target)
     inner, failures = processor.handler, [2]
 
     def flaky(batch):  # type: ignore[no-untyped-def]

@@ -11,15 +11,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
+from confluent_kafka import TopicPartition
 
-from engine import wiring
+from engine import app
 from engine.client import Answer, GovernorClient
 from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
-from engine.kafka.publish import GovernedProducer
+from engine.pipeline.processor import BatchObserver
+from engine.pipeline.publish import GovernedProducer
 from engine.settings import Settings
-from engine.stages import launcher
 from tests.kafka_helpers import read_all
 from tests.stage_helpers import running
 
@@ -68,15 +69,13 @@ def _wait(condition: Any, timeout: float = 60) -> None:
 
 def test_updates_and_deletions_keep_the_vector_store_consistent(test_settings: Settings) -> None:
     producer = _producer(test_settings)
-    store = wiring.vector_store(test_settings, wiring.MINILM_DIMENSION)
+    store = app.vector_store(test_settings, app.embedder(test_settings).dimension)
     with running(test_settings, "augment"):
         producer.send(test_settings.topics.docs_raw, _doc("cooling", 1, COOLING_OFF), key="cooling")
         producer.send(test_settings.topics.docs_raw, _doc("water", 1, WATER), key="water")
         producer.flush()
         _wait(lambda: store.document_versions() == {"cooling": 1, "water": 1})
-        hit = store.search(
-            wiring.embedder(test_settings).embed(["how long can I cancel for a refund"])[0], 1
-        )[0]
+        hit = store.search(app.embedder(test_settings).embed(["how long can I cancel for a refund"])[0], 1)[0]
         assert hit.chunk.doc_id == "cooling"
 
         updated = WATER.replace("$750", "$900")
@@ -85,14 +84,14 @@ def test_updates_and_deletions_keep_the_vector_store_consistent(test_settings: S
         producer.send(test_settings.topics.docs_raw, _doc("cooling", 2, "", deleted=True), key="cooling")
         producer.flush()
         _wait(lambda: store.document_versions() == {"water": 2})
-    hits = store.search(wiring.embedder(test_settings).embed(["water damage excess"])[0], 10)
+    hits = store.search(app.embedder(test_settings).embed(["water damage excess"])[0], 10)
     assert {h.chunk.doc_id for h in hits} == {"water"}
     assert all("$900" in h.chunk.text and "$750" not in h.chunk.text for h in hits)
 
 
 def test_a_batch_failing_its_expectations_is_held_and_reported_not_indexed(test_settings: Settings) -> None:
     producer = _producer(test_settings)
-    store = wiring.vector_store(test_settings, wiring.MINILM_DIMENSION)
+    store = app.vector_store(test_settings, app.embedder(test_settings).dimension)
     stale = "2020-01-01T00:00:00.000+00:00"
     producer.send(test_settings.topics.docs_raw, _doc("old-news", 1, WATER, produced_at=stale), key="old")
     producer.flush()
@@ -107,7 +106,7 @@ def test_a_batch_failing_its_expectations_is_held_and_reported_not_indexed(test_
 
 def test_a_prompt_flows_admitted_draft_approved_under_one_trace(test_settings: Settings) -> None:
     producer = _producer(test_settings)
-    store = wiring.vector_store(test_settings, wiring.MINILM_DIMENSION)
+    store = app.vector_store(test_settings, app.embedder(test_settings).dimension)
     with (
         running(test_settings, "augment", "admission", "infer", "release"),
         GovernorClient(test_settings) as client,
@@ -202,9 +201,14 @@ def test_llm_timeouts_are_dead_lettered_without_a_rebalance(test_settings: Setti
         }
     )
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
-    processor = launcher.build("infer", settings, registry)
+    processor = app.stage("infer", settings, registry)
     assignments: list[object] = []
-    processor._on_assign_hook = assignments.append
+
+    class Assignments(BatchObserver):
+        def assigned(self, partitions: list[TopicPartition]) -> None:
+            assignments.append(partitions)
+
+    processor.observers.append(Assignments())
     producer = _producer(settings)
     for i in range(2):
         producer.send(

@@ -14,8 +14,8 @@ from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, EnvelopeError
 from engine.errors import ContractViolation
-from engine.gates.dead_letter import dead_letter
-from engine.kafka.record import Record
+from engine.pipeline.dead_letter import dead_letter
+from engine.pipeline.records import Record
 from engine.settings import Settings
 
 SETTINGS = Settings(bootstrap_servers="127.0.0.1:1")  # nothing connects here

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engine import app
 from engine.envelope import Envelope
-from engine.gates import runner
 from engine.gates.policy_gate import GateItem, PolicyGate
 from engine.gates.release import draft_subject
 from engine.settings import Settings
@@ -28,7 +28,7 @@ TENANTS = ["acme-insurance", "strict-bank", "default", "unknown-tenant"]
 @pytest.fixture(scope="module")
 def gate(stack_endpoints: dict[str, str]) -> PolicyGate:
     settings = Settings(opa_url=stack_endpoints["opa_url"], bootstrap_servers="127.0.0.1:1")
-    return runner.build_policy_gate("release", settings, runner.policy_client(settings))
+    return app.policy_gate("release", settings, app.policy_client(settings))
 
 
 drafts = st.fixed_dictionaries({

@@ -110,8 +110,8 @@ def test_dead_letters_of_huge_records_keep_a_prefix_and_the_digest() -> None:
 
     from engine.contracts.codec import GovernedCodec
     from engine.contracts.registry import ContractRegistry
-    from engine.gates.dead_letter import MAX_ORIGINAL_BYTES, dead_letter
-    from engine.kafka.record import Record
+    from engine.pipeline.dead_letter import MAX_ORIGINAL_BYTES, dead_letter
+    from engine.pipeline.records import Record
     from engine.settings import Settings
 
     settings = Settings(bootstrap_servers="127.0.0.1:1")

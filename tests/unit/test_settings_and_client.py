@@ -7,6 +7,7 @@ import pytest
 from engine.client import GovernorClient
 from engine.envelope import Envelope, Trace
 from engine.errors import ConfigError
+from engine.pipeline.records import Record
 from engine.settings import load_settings
 
 
@@ -51,22 +52,11 @@ def _approved(trace_id: str) -> bytes:
     ).to_bytes()
 
 
-class _Msg:
-    def __init__(self, value: bytes | None) -> None:
-        self._value = value
-
-    def value(self) -> bytes | None:
-        return self._value
-
-    def error(self) -> None:
-        return None
-
-
-class _Consumer:
+class _Reader:
     def __init__(self, values: list[bytes | None]) -> None:
-        self.batches = [[_Msg(v) for v in values]]
+        self.batches = [[Record("answers", 0, i, None, v, (), None) for i, v in enumerate(values)]]
 
-    def consume(self, num_messages: int, timeout: float) -> list[_Msg]:
+    def poll(self, timeout: float = 0.2, max_records: int = 500) -> list[Record]:
         return self.batches.pop(0) if self.batches else []
 
 
@@ -75,7 +65,7 @@ def _client(values: list[bytes | None]) -> GovernorClient:
     client._submitted = {}
     client._pending = {}
     client._started = True
-    client._consumer = _Consumer(values)  # type: ignore[assignment]
+    client._reader = _Reader(values)  # type: ignore[assignment]
     return client
 
 

@@ -9,8 +9,7 @@ from engine import metrics
 from engine.contracts.codec import GovernedCodec
 from engine.envelope import Envelope, EnvelopeError
 from engine.errors import ContractViolation
-from engine.kafka.processor import Output
-from engine.kafka.record import Record
+from engine.pipeline.records import Output, Record
 
 DLQ_CONTRACT = "governance.dlq@1"
 MAX_ORIGINAL_BYTES = 256 * 1024

@@ -13,13 +13,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
 from engine import metrics
 from engine.kafka import config
-from engine.kafka.record import Record
+from engine.pipeline.records import Output, Record
 from engine.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -27,19 +26,24 @@ INITIAL_BACKOFF_SECONDS = 0.5
 MAX_BACKOFF_SECONDS = 30.0
 
 
-@dataclass(frozen=True)
-class Output:
-    """One record to produce inside the batch's transaction."""
-
-    topic: str
-    value: bytes
-    key: bytes | None = None
-    headers: Sequence[tuple[str, bytes]] = field(default_factory=tuple)
-    partition: int | None = None
-
-
 Handler = Callable[[list[Record]], list[Output]]
-AssignHook = Callable[[list[TopicPartition]], None]
+
+
+class BatchObserver:
+    """Hooks into the loop (no-ops here): what must follow partitions and transactions, such as an audit
+    chain's head or a benchmark's clock, observes them instead of wrapping the handler."""
+
+    def assigned(self, partitions: list[TopicPartition]) -> None:
+        """Partitions were assigned to this member (before any of their records is handled)."""
+
+    def handling(self, records: list[Record]) -> None:
+        """A batch is about to be handled."""
+
+    def committed(self, records: list[Record]) -> None:
+        """The batch's transaction committed: its outputs are visible and its offsets advanced."""
+
+    def aborted(self, records: list[Record]) -> None:
+        """The batch was undone and will be handled again."""
 
 
 class TransactionalProcessor:
@@ -51,14 +55,11 @@ class TransactionalProcessor:
         stage: str,
         topics: Sequence[str],
         handler: Handler,
-        on_assign: AssignHook | None = None,
-        on_committed: Callable[[], None] | None = None,
-        on_aborted: Callable[[], None] | None = None,
+        observers: Sequence[BatchObserver] = (),
         consumer_overrides: dict[str, object] | None = None,
     ) -> None:
         self.settings, self.stage, self.topics, self.handler = settings, stage, list(topics), handler
-        self._on_assign_hook = on_assign
-        self._on_committed, self._on_aborted = on_committed, on_aborted
+        self.observers = list(observers)
         self.group = settings.group(stage)
         # Static membership under the same id as the transactional producer: a restarted member takes
         # its predecessor's place at once instead of waiting out the session timeout.
@@ -95,8 +96,8 @@ class TransactionalProcessor:
 
     def _assigned(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         log.info("stage=%s assigned=%s", self.stage, [(p.topic, p.partition) for p in partitions])
-        if self._on_assign_hook:
-            self._on_assign_hook(partitions)
+        for observer in self.observers:
+            observer.assigned(partitions)
 
     def process_batch(self) -> int:
         """Consume and handle one batch; returns how many input messages were committed."""
@@ -108,6 +109,8 @@ class TransactionalProcessor:
             metrics.MESSAGES_IN.labels(self.stage, msg.topic).inc()
         metrics.IN_FLIGHT.labels(self.stage).set(len(messages))
         started = time.perf_counter()
+        for observer in self.observers:
+            observer.handling(messages)
         try:
             outputs = self.handler(messages)
         except Exception:
@@ -165,8 +168,8 @@ class TransactionalProcessor:
         )
         self._commit_with_retry()
         metrics.TRANSACTIONS.labels(self.stage, "committed").inc()
-        if self._on_committed:
-            self._on_committed()
+        for observer in self.observers:
+            observer.committed(messages)
 
     def _commit_with_retry(self) -> None:
         while True:
@@ -182,8 +185,8 @@ class TransactionalProcessor:
         """Undo a failed batch: abort its transaction (if one was begun) and seek back so it is handled
         again."""
         metrics.TRANSACTIONS.labels(self.stage, "aborted").inc()
-        if self._on_aborted:
-            self._on_aborted()
+        for observer in self.observers:
+            observer.aborted(messages)
         if transaction_open:
             try:
                 self.producer.abort_transaction(30)

@@ -1,10 +1,10 @@
-"""A consumed record with its coordinates, typed once at the edge (the client's own type leaves
-every field optional)."""
+"""What flows through a stage: a consumed `Record` (typed once at the edge; the client's own type leaves
+every field optional) and an `Output` to produce inside the batch's transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from confluent_kafka import Message
 
@@ -34,3 +34,14 @@ class Record:
             headers=headers,
             timestamp_ms=ts if ts_type else None,
         )
+
+
+@dataclass(frozen=True)
+class Output:
+    """One record to produce inside the batch's transaction."""
+
+    topic: str
+    value: bytes
+    key: bytes | None = None
+    headers: Sequence[tuple[str, bytes]] = field(default_factory=tuple)
+    partition: int | None = None

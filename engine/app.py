@@ -1,0 +1,230 @@
+"""The composition root: builds models, gates and stages from settings, and nothing else does.
+
+Every face (the CLI, the demo, benchmarks, tests) gets its running parts here, so a stage is the same
+object whether it runs alone (`governor run STAGE`) or as a thread of the demo.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from engine.audit.writer import AuditWriter
+from engine.contracts.codec import GovernedCodec
+from engine.contracts.registry import ContractRegistry
+from engine.errors import ConfigError, PolicyUnavailable
+from engine.gates.admission import admission_route
+from engine.gates.policy_gate import PolicyGate
+from engine.gates.release import release_route
+from engine.gates.stage import GateHandler
+from engine.pipeline.handler import StageHandler
+from engine.pipeline.processor import Handler, TransactionalProcessor
+from engine.policy.client import PolicyClient
+from engine.settings import Settings
+from engine.validators.base import Validator
+
+if TYPE_CHECKING:
+    from engine.models.embeddings import Embedder
+    from engine.models.llm import LLM
+    from engine.models.vector_store import QdrantStore
+
+log = logging.getLogger(__name__)
+STAGES = ("admission", "release", "augment", "infer", "workflow")
+Embed = Callable[[Sequence[str]], Any]
+T = TypeVar("T")
+
+# --- models: one instance per process, so stages running as threads share one model and one store.
+
+_shared: dict[tuple[str, ...], Any] = {}
+_shared_lock = threading.Lock()
+
+
+def _once(key: tuple[str, ...], build: Callable[[], T]) -> T:
+    with _shared_lock:
+        if key not in _shared:
+            if not _shared:
+                atexit.register(close_shared)
+            _shared[key] = build()
+        return cast(T, _shared[key])
+
+
+def close_shared() -> None:
+    """Close shared clients before interpreter shutdown (the embedded store flushes and unlocks)."""
+    for thing in _shared.values():
+        close = getattr(thing, "close", None)
+        if callable(close):
+            close()
+    _shared.clear()
+
+
+def embedder(settings: Settings) -> Embedder:
+    from engine.models import embeddings
+
+    if settings.embedding_backend == "local":
+        path = settings.cache_dir / "models" / "all-MiniLM-L6-v2"
+        return _once(("embedder", str(path)), lambda: embeddings.CachedEmbedder(embeddings.LocalMiniLM(path)))
+    if not settings.embedding_url:
+        raise ConfigError("GOVERNOR_EMBEDDING_URL is required when GOVERNOR_EMBEDDING_BACKEND=openai")
+    remote = embeddings.OpenAIEmbeddings(
+        base_url=settings.embedding_url,
+        model=settings.embedding_model,
+        dimension=settings.embedding_dimension,
+        api_key=settings.embedding_api_key.get_secret_value() if settings.embedding_api_key else None,
+    )
+    return embeddings.CachedEmbedder(remote)
+
+
+def llm(settings: Settings) -> LLM:
+    from engine.models import llm as llm_models
+
+    if settings.llm_backend == "local":
+        threads = settings.llm_threads
+        return _once(("llm", "local"), lambda: llm_models.LocalLlama(n_threads=threads))
+    if not settings.llm_url:
+        raise ConfigError("GOVERNOR_LLM_URL is required when GOVERNOR_LLM_BACKEND=openai")
+    return llm_models.OpenAIChat(
+        base_url=settings.llm_url,
+        model=settings.llm_model,
+        api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+        timeout_s=settings.llm_timeout_seconds,
+        max_concurrency=settings.llm_concurrency,
+    )
+
+
+def vector_store(settings: Settings, dimension: int) -> QdrantStore:
+    from engine.models.vector_store import QdrantStore
+
+    if settings.vector_store_url:
+        url = settings.vector_store_url
+        return _once(("store", url), lambda: QdrantStore(dimension=dimension, url=url))
+    path = settings.vector_store_path or settings.cache_dir / "vectors" / settings.stack_name
+    return _once(("store", str(path)), lambda: QdrantStore(dimension=dimension, path=path))
+
+
+# --- gates
+
+
+def policy_client(settings: Settings, url: str | None = None) -> PolicyClient:
+    opa_url = url or settings.opa_url
+    if not opa_url:
+        raise ConfigError(
+            "no OPA configured: set GOVERNOR_OPA_URL, or start the local stack (`governor stack up`)"
+        )
+    return PolicyClient(
+        opa_url.rstrip("/"),
+        timeout=settings.opa_timeout_seconds,
+        retries=settings.opa_retries,
+        backoff=settings.opa_backoff_seconds,
+    )
+
+
+def policy_revision(policy: PolicyClient) -> str:
+    """The revision of the Rego and tenant data OPA holds now, or "unknown" while OPA is unreachable."""
+    try:
+        return policy.revision()
+    except PolicyUnavailable as exc:
+        log.warning("policy revision unknown at start (OPA unreachable): %s", exc)
+        return "unknown"
+
+
+def gate_validators(name: str, settings: Settings, embed: Embed | None = None) -> list[Validator]:
+    from engine.validators import registry
+
+    if name == "release":
+        return list(registry.release_validators(embed=embed, max_chars=settings.max_answer_chars))
+    return list(registry.admission_validators())
+
+
+def policy_gate(
+    name: str, settings: Settings, policy: PolicyClient, embed: Embed | None = None
+) -> PolicyGate:
+    return PolicyGate(name, f"governor.{name}", gate_validators(name, settings, embed), policy)
+
+
+def stage(name: str, settings: Settings, registry: ContractRegistry) -> TransactionalProcessor:
+    """One stage or gate as a member of its consumer group, ready to run."""
+    codec, topics = GovernedCodec(registry), settings.topics
+    handler: StageHandler
+    consumer: dict[str, object] = {}
+    if name in ("admission", "release"):
+        handler = _gate(name, settings, codec)
+        inputs = [topics.prompts_requested if name == "admission" else topics.answers_draft]
+    elif name == "augment":
+        handler, inputs = _augmenter(settings, codec), [topics.docs_raw]
+    elif name == "infer":
+        from engine.stages.infer import Inference, batch_limits
+
+        model = embedder(settings)
+        store = vector_store(settings, model.dimension)
+        handler = Inference(
+            name, codec, topics.dlq, settings=settings, embedder=model, store=store, llm=llm(settings)
+        )
+        batch, consumer = batch_limits(settings)
+        settings, inputs = settings.model_copy(update={"batch_size": batch}), [topics.prompts_admitted]
+    elif name == "workflow":
+        from engine.stages.underwriting_risk import PerilRiskModel
+        from engine.stages.workflow import Underwriting
+
+        risk = PerilRiskModel(settings.cache_dir)
+        handler = Underwriting(name, codec, topics.dlq, settings=settings, llm=llm(settings), risk=risk)
+        inputs = [topics.workflow_applications, topics.workflow_facts]
+        # Each step waits on the LLM: small batches, and a poll interval above their worst case.
+        settings, consumer = settings.model_copy(update={"batch_size": 2}), {"max.poll.interval.ms": 600000}
+    else:
+        raise ConfigError(f"unknown stage {name!r}; one of {', '.join(STAGES)}")
+    return TransactionalProcessor(settings, name, inputs, handler.handle, handler.observers, consumer)
+
+
+def _gate(name: str, settings: Settings, codec: GovernedCodec) -> GateHandler:
+    policy = policy_client(settings)
+    embed = embedder(settings).embed if name == "release" else None
+    return GateHandler(
+        name,
+        codec,
+        settings.topics.dlq,
+        gate=policy_gate(name, settings, policy, embed),
+        route=admission_route(settings) if name == "admission" else release_route(settings),
+        audit=AuditWriter(settings, codec, name),
+        policy_revision=policy_revision(policy),
+    )
+
+
+def _augmenter(settings: Settings, codec: GovernedCodec) -> StageHandler:
+    from engine.quality.expectations import BatchQualityCheck
+    from engine.stages.augment import MAX_CHUNK_CHARS, Augmenter
+
+    model = embedder(settings)
+    quality = BatchQualityCheck(
+        dimension=model.dimension, min_chars=20, max_chars=MAX_CHUNK_CHARS, max_age_days=30
+    )
+    return Augmenter(
+        "augment",
+        codec,
+        settings.topics.dlq,
+        settings=settings,
+        embedder=model,
+        store=vector_store(settings, model.dimension),
+        quality=quality,
+        audit=AuditWriter(settings, codec, "quality"),
+    )
+
+
+def pass_through(
+    settings: Settings,
+    source: str,
+    target: str,
+    registry: ContractRegistry | None = None,
+    stage: str = "passthrough",
+) -> TransactionalProcessor:
+    """Copies `source` to `target` in transactions; with a registry, through the contract check."""
+    from engine.stages.passthrough import CheckedPassThrough, raw_pass_through
+
+    handler: Handler = raw_pass_through(target)
+    if registry is not None:
+        handler = CheckedPassThrough(
+            stage, GovernedCodec(registry), settings.topics.dlq, target=target
+        ).handle
+    return TransactionalProcessor(settings, stage, [source], handler)

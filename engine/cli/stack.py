@@ -1,0 +1,64 @@
+"""`governor stack up|down|status`: the local Kafka (KRaft), OPA and Prometheus."""
+
+from __future__ import annotations
+
+import argparse
+
+from engine.cli.common import EXIT_OK, EXIT_VERDICT, Subparsers
+from engine.contracts.provision import provision
+from engine.settings import Settings
+from engine.stack import local
+
+
+def _up(args: argparse.Namespace, settings: Settings) -> int:
+    state = local.up(settings.cache_dir, settings.run_dir, settings.policies_dir, brokers=args.brokers)
+    if args.with_prometheus and not state.prometheus_url:
+        state = local.with_prometheus(settings.run_dir, state)
+    pinned = settings.model_copy(
+        update={"bootstrap_servers": state.bootstrap_servers, "opa_url": state.opa_url}
+    )
+    created = provision(pinned)
+    if created:
+        print(f"provisioned topics: {', '.join(sorted(created))}")
+    print(f"kafka      {state.bootstrap_servers}")
+    print(f"opa        {state.opa_url}")
+    if state.prometheus_url:
+        print(f"prometheus {state.prometheus_url}")
+    print(f"state      {settings.run_dir / 'stack.json'}")
+    return EXIT_OK
+
+
+def _down(args: argparse.Namespace, settings: Settings) -> int:
+    local.down(settings.run_dir)
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace, settings: Settings) -> int:
+    status = local.status(settings.run_dir)
+    if status is None:
+        print(f"no local stack in {settings.run_dir} (start one with `governor stack up`)")
+        return EXIT_VERDICT
+    state = local.StackState.load(settings.run_dir)
+    for name, up in status.items():
+        print(f"{name:12} {'up' if up else 'DOWN'}")
+    if state:
+        print(f"kafka        {state.bootstrap_servers}\nopa          {state.opa_url}")
+    return EXIT_OK if all(status.values()) else EXIT_VERDICT
+
+
+def register(sub: Subparsers) -> None:
+    stack = sub.add_parser("stack", help="the local Kafka + OPA (+ Prometheus) stack").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    up = stack.add_parser("up", help="install (cached) and start the stack, provision contract topics")
+    up.add_argument(
+        "--brokers", type=int, default=1, choices=[1, 3], help="Kafka brokers (3 for fault tests)"
+    )
+    up.add_argument(
+        "--with-prometheus", action="store_true", help="also start Prometheus with Governor's rules"
+    )
+    up.set_defaults(func=_up)
+    stack.add_parser("down", help="stop what `stack up` started, nothing else").set_defaults(func=_down)
+    stack.add_parser("status", help="what runs, and where (exit 1 when something is down)").set_defaults(
+        func=_status
+    )

@@ -1,0 +1,98 @@
+"""The stage-handler base every stage and gate is built on.
+
+The base decodes each record with its topic's contract, hands the readable ones to the stage's own
+``process``, encodes what the stage emits with the target topic's contract, and dead-letters what
+breaks on the way (undecodable input, a message's own failure, an output its contract refuses).
+A stage writes only its logic; hooks let a gate add its audit record beside each outcome.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from engine.contracts.codec import GovernedCodec
+from engine.envelope import Envelope, EnvelopeError
+from engine.errors import ContractViolation
+from engine.pipeline.dead_letter import dead_letter
+from engine.pipeline.processor import BatchObserver
+from engine.pipeline.records import Output, Record
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A consumed record and the envelope its contract let through."""
+
+    record: Record
+    envelope: Envelope
+
+
+@dataclass(frozen=True)
+class Emit:
+    """An event to publish on ``topic``, keyed by its trace unless a key is given."""
+
+    topic: str
+    event: Envelope
+    key: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a stage made of one inbound message: events to emit, or the message's own failure (which is
+    dead-lettered). ``context`` travels to the hooks (a gate's verdict)."""
+
+    emits: Sequence[Emit] = ()
+    error: Exception | None = None
+    context: object = None
+
+
+@dataclass
+class StageHandler(ABC):
+    """Decode -> ``process`` -> encode -> outputs, with dead letters for what breaks."""
+
+    stage: str
+    codec: GovernedCodec
+    dlq_topic: str
+    observers: list[BatchObserver] = field(default_factory=list, kw_only=True)
+
+    @abstractmethod
+    def process(self, batch: list[Inbound]) -> list[Result]:
+        """The stage's own logic: one Result per inbound message, in order. Errors outside one message (a
+        model or store unreachable) are raised: the processor rewinds the batch and retries it."""
+
+    def handle(self, records: list[Record]) -> list[Output]:
+        """What the transactional processor calls for each batch."""
+        outputs: list[Output] = []
+        readable: list[Inbound] = []
+        for record in records:
+            try:
+                readable.append(Inbound(record, self.codec.decode(record.topic, record.value)))
+            except (EnvelopeError, ContractViolation) as exc:
+                outputs.extend(self.dead_lettered(record, None, exc, None))
+        for item, result in zip(readable, self.process(readable), strict=True):
+            outputs.extend(self._outputs(item, result))
+        return outputs
+
+    def _outputs(self, item: Inbound, result: Result) -> list[Output]:
+        if result.error is not None:
+            return self.dead_lettered(item.record, item.envelope, result.error, result.context)
+        encoded: list[Output] = []
+        for emit in result.emits:
+            try:
+                value, headers = self.codec.encode(emit.topic, emit.event)
+            except ContractViolation as exc:  # e.g. redaction made a text longer than its contract allows
+                return self.dead_lettered(item.record, item.envelope, exc, result.context)
+            key = emit.key if emit.key is not None else emit.event.trace.trace_id.encode()
+            encoded.append(Output(emit.topic, value, key, headers))
+        return [*encoded, *self.emitted(item, result)]
+
+    def dead_lettered(
+        self, record: Record, envelope: Envelope | None, error: Exception, context: object
+    ) -> list[Output]:
+        """The dead letter for a record (with its trace when it was readable); gates add an audit record."""
+        return [dead_letter(self.codec, self.dlq_topic, self.stage, record, error, envelope)]
+
+    def emitted(self, item: Inbound, result: Result) -> list[Output]:
+        """Outputs beside a message's emitted events (none by default; gates add an audit record)."""
+        return []
