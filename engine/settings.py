@@ -58,8 +58,11 @@ class Settings(BaseSettings):
     # Distinguishes members of one stage's group; keeps transactional.id stable across restarts so a
     # restarted member fences its predecessor and aborts its open transaction at once.
     instance_id: str = "0"
-    batch_size: int = 100
+    # A transaction holds up to batch_size records: the first waited for up to batch_timeout_seconds, the
+    # rest drained from what has already arrived for at most batch_linger_seconds.
+    batch_size: int = 1000
     batch_timeout_seconds: float = 0.2
+    batch_linger_seconds: float = 0.05
     transaction_timeout_ms: int = 30000
 
     contracts_dir: Path = REPO_ROOT / "contracts"

@@ -48,6 +48,9 @@ def transactional_producer(settings: Settings, transactional_id: str) -> dict[st
         "enable.idempotence": True,
         "transaction.timeout.ms": settings.transaction_timeout_ms,
         "linger.ms": 5,
+        # AddOffsetsToTxn right after a commit meets CONCURRENT_TRANSACTIONS; the default 100 ms backoff
+        # made every transaction wait it out (measured: 1,100 vs 6,600 msg/s at 100 records each).
+        "retry.backoff.ms": 10,
     }
 
 

@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
@@ -70,6 +71,11 @@ class TransactionalProcessor:
         self.producer = Producer(config.transactional_producer(settings, settings.transactional_id(stage)))
         self.producer.init_transactions(30)
         metrics.prime_stage(stage, gate=stage if stage in ("admission", "release") else None)
+        # Metric children looked up once, not per message.
+        self._consumed = _children(lambda topic: metrics.MESSAGES_IN.labels(stage, topic))
+        self._produced = _children(lambda topic: metrics.MESSAGES_OUT.labels(stage, topic))
+        self._transactions = _children(lambda outcome: metrics.TRANSACTIONS.labels(stage, outcome))
+        self._in_flight = metrics.IN_FLIGHT.labels(stage)
         self._last_lag_check = 0.0
         self._backoff = INITIAL_BACKOFF_SECONDS
         self.committed_batches = 0
@@ -106,8 +112,8 @@ class TransactionalProcessor:
             self._report_lag()
             return 0
         for msg in messages:
-            metrics.MESSAGES_IN.labels(self.stage, msg.topic).inc()
-        metrics.IN_FLIGHT.labels(self.stage).set(len(messages))
+            self._consumed[msg.topic].inc()
+        self._in_flight.set(len(messages))
         started = time.perf_counter()
         for observer in self.observers:
             observer.handling(messages)
@@ -127,20 +133,29 @@ class TransactionalProcessor:
         except KafkaException as exc:
             err = exc.args[0]
             if err.fatal() or err.code() in (KafkaError._FENCED, KafkaError.PRODUCER_FENCED):
-                metrics.TRANSACTIONS.labels(self.stage, "fatal").inc()
+                self._transactions["fatal"].inc()
                 raise
             log.warning("stage=%s transaction failed, batch will be handled again: %s", self.stage, err)
             self._abort(messages)
             return 0
         metrics.STAGE_LATENCY.labels(self.stage).observe(time.perf_counter() - started)
         metrics.BATCH_SIZE.labels(self.stage).observe(len(messages))
-        metrics.IN_FLIGHT.labels(self.stage).set(0)
+        self._in_flight.set(0)
         self.committed_batches += 1
         self._report_lag()
         return len(messages)
 
     def _consume(self) -> list[Record]:
-        batch = self.consumer.consume(self.settings.batch_size, self.settings.batch_timeout_seconds)
+        """Wait for the first record, then drain what has already arrived, up to the batch's count and time
+        bounds: a backlog fills a transaction at once instead of each batch waiting out a timeout."""
+        most, linger = self.settings.batch_size, self.settings.batch_linger_seconds
+        batch = self.consumer.consume(1, self.settings.batch_timeout_seconds)
+        deadline = time.monotonic() + linger
+        while batch and len(batch) < most and time.monotonic() < deadline:
+            more = self.consumer.consume(most - len(batch), 0)
+            if not more:
+                break
+            batch.extend(more)
         good = []
         for msg in batch:
             err = msg.error()
@@ -162,12 +177,12 @@ class TransactionalProcessor:
                 self.producer.produce(
                     out.topic, value=out.value, key=out.key, headers=headers, partition=out.partition
                 )
-            metrics.MESSAGES_OUT.labels(self.stage, out.topic).inc()
+            self._produced[out.topic].inc()
         self.producer.send_offsets_to_transaction(
             _next_offsets(messages), self.consumer.consumer_group_metadata(), 30
         )
         self._commit_with_retry()
-        metrics.TRANSACTIONS.labels(self.stage, "committed").inc()
+        self._transactions["committed"].inc()
         for observer in self.observers:
             observer.committed(messages)
 
@@ -184,7 +199,7 @@ class TransactionalProcessor:
     def _abort(self, messages: list[Record], transaction_open: bool = True) -> None:
         """Undo a failed batch: abort its transaction (if one was begun) and seek back so it is handled
         again."""
-        metrics.TRANSACTIONS.labels(self.stage, "aborted").inc()
+        self._transactions["aborted"].inc()
         for observer in self.observers:
             observer.aborted(messages)
         if transaction_open:
@@ -227,3 +242,15 @@ def _next_offsets(messages: list[Record]) -> list[TopicPartition]:
         key = (msg.topic, msg.partition)
         latest[key] = max(latest.get(key, -1), msg.offset)
     return [TopicPartition(t, p, off + 1) for (t, p), off in latest.items()]
+
+
+class _children(dict[str, Any]):
+    """Metric children by label value, created on first use."""
+
+    def __init__(self, make: Callable[[str], Any]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: str) -> Any:
+        self[key] = child = self._make(key)
+        return child
