@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from engine import cli_web
 from engine.settings import Settings
 
 
@@ -136,3 +137,4 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     bench.add_argument("--batch-size", type=int, default=100, help="consumer batch size for `bench gate`")
     bench.add_argument("--questions", type=int, default=3, help="questions for `bench pipeline`")
     bench.set_defaults(func=_bench)
+    cli_web.register(sub)
