@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -149,9 +150,11 @@ async def _stream(ctx: WebContext, request_id: str, after: int) -> AsyncIterator
     yield ServerSentEvent(comment="governor", retry=RETRY_MS)
     deadline = ctx.hub.now() + ctx.stream_seconds
     ended = False
-    async for event in ctx.hub.follow(request_id, after, deadline):
-        yield ServerSentEvent(data=json.dumps(event.data), event=event.kind, id=str(event.id))
-        ended = event.kind in TERMINAL
+    # aclosing: a client that goes away stops following at once, not when the generator is collected.
+    async with contextlib.aclosing(ctx.hub.follow(request_id, after, deadline)) as events:
+        async for event in events:
+            yield ServerSentEvent(data=json.dumps(event.data), event=event.kind, id=str(event.id))
+            ended = event.kind in TERMINAL
     if not ended:
         # No id: a reconnect resumes after the last real event, and may still see the outcome.
         late = {

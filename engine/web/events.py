@@ -12,7 +12,7 @@ import asyncio
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,7 +82,7 @@ class EventHub:
         with self._lock:
             self._touch(request_id)
 
-    async def follow(self, request_id: str, after: int, deadline: float) -> AsyncIterator[StreamEvent]:
+    async def follow(self, request_id: str, after: int, deadline: float) -> AsyncGenerator[StreamEvent, None]:
         """The events with id > `after`, in id order, as they come; ends after the outcome or at `deadline`
         (a time of this hub's clock)."""
         loop, wake = asyncio.get_running_loop(), asyncio.Event()
