@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -32,6 +33,11 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
 COOKIE = "governor_session"
 RETRY_MS = 1000
+# FastAPI's own OpenTelemetry off, its OTLP auto-configuration included: Governor connects only to the
+# endpoints its settings name, whatever FASTAPI_OTEL_AUTO_CONFIGURE says.
+NO_TELEMETRY: TelemetryConfig = {
+    "tracing": False, "metrics": False, "logs": False, "operation_spans": False, "auto_configure": False,
+}  # fmt: skip
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'self'",
@@ -55,7 +61,7 @@ class WebContext:
 
 
 def create_app(ctx: WebContext) -> FastAPI:
-    app = FastAPI(title="Governor", docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(title="Governor", docs_url=None, redoc_url=None, openapi_url=None, telemetry=NO_TELEMETRY)
     _errors(app)
 
     @app.middleware("http")
@@ -155,7 +161,7 @@ async def _stream(ctx: WebContext, request_id: str, after: int) -> AsyncIterator
         async for event in events:
             yield ServerSentEvent(data=json.dumps(event.data), event=event.kind, id=str(event.id))
             ended = event.kind in TERMINAL
-    if not ended:
+    if not ended and not ctx.hub.closed:
         # No id: a reconnect resumes after the last real event, and may still see the outcome.
         late = {
             "phase": "web",

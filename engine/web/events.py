@@ -51,6 +51,15 @@ class EventHub:
         self.max_requests, self.ttl_seconds, self._clock = max_requests, ttl_seconds, clock
         self._logs: OrderedDict[str, _Log] = OrderedDict()
         self._lock = threading.Lock()
+        self.closed = False
+
+    def close(self) -> None:
+        """End every stream now (the instance is stopping): clients reconnect, here or elsewhere."""
+        with self._lock:
+            self.closed = True
+            waiters = [w for log in self._logs.values() for w in log.waiters]
+        for loop, wake in waiters:
+            loop.call_soon_threadsafe(wake.set)
 
     def __len__(self) -> int:
         return len(self._logs)
@@ -101,7 +110,7 @@ class EventHub:
                     if event.kind in TERMINAL:
                         return
                 remaining = deadline - self._clock()
-                if remaining <= 0:
+                if remaining <= 0 or self.closed:
                     return
                 try:
                     await asyncio.wait_for(wake.wait(), remaining)

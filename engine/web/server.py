@@ -93,6 +93,7 @@ def start_in_thread(
     bound = server.servers[0].sockets[0].getsockname()[1]
 
     def stop() -> None:
+        ctx.hub.close()  # streams end cleanly first; uvicorn then exits without cancelling them
         server.should_exit = True
         thread.join(15)
         close()

@@ -9,6 +9,7 @@ Screenshots are kept under out/screenshots/.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import tempfile
 import threading
@@ -59,9 +60,10 @@ class _ScriptedModel(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
         time.sleep(self.delay)
-        prompt = request["messages"][-1]["content"]
-        passages = [line.split("] ", 1)[1] for line in prompt.splitlines() if line.startswith("[")]
-        message = {"role": "assistant", "content": passages[0] if passages else "I do not know."}
+        context = request["messages"][-1]["content"].split("\n\nQuestion:")[0].removeprefix("Context:\n")
+        passages = [p.strip().splitlines() for p in re.split(r"(?m)^\[[^\]\n]+\] ", context) if p.strip()]
+        body = passages[0][1:] or passages[0] if passages else ["I do not know."]  # without its heading path
+        message = {"role": "assistant", "content": " ".join(" ".join(body).split())}
         body = json.dumps({"model": "scripted", "choices": [{"message": message}],
                            "usage": {"prompt_tokens": 1, "completion_tokens": 1}}).encode()  # fmt: skip
         self.send_response(200)
@@ -163,6 +165,7 @@ def event_log(driver: WebDriver) -> list[tuple[str, str]]:
 def test_a_signed_in_user_sees_a_released_answer_with_citations(
     pipeline: Pipeline, browser: WebDriver
 ) -> None:
+    browser.set_window_size(1100, 1300)  # room for the whole answer in the screenshot
     sign_in(browser, pipeline.url)
     ask(browser, "How long is the cooling-off period for a new policy?")
     assert outcome(browser) == "outcome released"

@@ -123,6 +123,23 @@ def test_the_hub_is_bounded_but_keeps_what_someone_follows() -> None:
     asyncio.run(scenario())
 
 
+def test_closing_the_hub_ends_every_stream_at_once() -> None:
+    hub = EventHub()
+
+    async def scenario() -> list[StreamEvent]:
+        loop = asyncio.get_running_loop()
+        follow = asyncio.create_task(_collect(hub, loop.time() + 60))
+        await asyncio.sleep(0.05)
+        hub.close()
+        return await asyncio.wait_for(follow, 2)
+
+    assert asyncio.run(scenario()) == []
+
+
+async def _collect(hub: EventHub, deadline: float) -> list[StreamEvent]:
+    return [e async for e in hub.follow("r", 0, deadline)]
+
+
 def _listener() -> tuple[OutcomeListener, GovernedCodec, Settings]:
     settings = Settings(bootstrap_servers="127.0.0.1:1", opa_url="http://127.0.0.1:1")
     hub = EventHub()
