@@ -113,18 +113,26 @@ def _wait_healthy(base: str, timeout: float = 60.0) -> None:
 async def _round(base: str, token: str, producer: GovernedProducer, settings: Settings, n: int) -> Round:
     auth = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=n + 20, max_keepalive_connections=n + 20)
-    async with httpx.AsyncClient(base_url=base, headers=auth, limits=limits, timeout=TIMEOUT) as client:
+    # Streams get their own connections: reusing the POSTs' idle keep-alive connections races the server
+    # closing them (uvicorn's keep-alive timeout), which an EventSource would retry but this client would not.
+    async with (
+        httpx.AsyncClient(base_url=base, headers=auth, limits=limits, timeout=TIMEOUT) as client,
+        httpx.AsyncClient(base_url=base, headers=auth, limits=limits, timeout=TIMEOUT) as streams,
+    ):
         started = time.perf_counter()
         answers = await asyncio.gather(
             *(client.post("/api/ask", json={"question": f"bench question {i}?"}) for i in range(n))
         )
         submit_seconds = time.perf_counter() - started
         ids = [r.json()["request_id"] for r in answers if r.status_code == 202]
+        for r in answers:
+            if r.status_code != 202:
+                _note(f"ask answered {r.status_code}: {r.text[:200]}")
         opened: set[str] = set()
         received: dict[str, float] = {}
         failures = [n - len(ids)]
         started = time.perf_counter()
-        tasks = [asyncio.create_task(_follow(client, rid, opened, received, failures)) for rid in ids]
+        tasks = [asyncio.create_task(_follow(streams, rid, opened, received, failures)) for rid in ids]
         while len(opened) + failures[0] < n and time.perf_counter() - started < TIMEOUT:
             await asyncio.sleep(0.02)
         open_seconds = time.perf_counter() - started
@@ -143,14 +151,20 @@ async def _follow(
         async with client.stream("GET", f"/api/ask/{rid}/events") as response:
             if response.status_code != 200:
                 failures[0] += 1
+                _note(f"stream answered {response.status_code}")
                 return
             async for line in response.aiter_lines():
                 opened.add(rid)
                 if line.strip() == "event: released":
                     received[rid] = time.perf_counter()
                     return
-    except httpx.HTTPError:
+    except httpx.HTTPError as exc:
         failures[0] += 1
+        _note(f"stream failed: {type(exc).__name__}: {exc}")
+
+
+def _note(problem: str) -> None:
+    print(f"  {problem}", flush=True)
 
 
 def _write_outcomes(producer: GovernedProducer, settings: Settings, ids: list[str]) -> dict[str, float]:
