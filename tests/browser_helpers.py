@@ -4,8 +4,11 @@ apt-get when missing (like Prometheus), driven by Selenium with no outbound conn
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from selenium import webdriver
@@ -43,17 +46,24 @@ def ensure_chromium() -> None:
             )
 
 
-def chrome(width: int = 1100, height: int = 900) -> webdriver.Chrome:
-    """A fresh headless Chromium with its own throw-away profile."""
+@contextmanager
+def chrome(width: int = 1100, height: int = 900) -> Iterator[webdriver.Chrome]:
+    """A fresh headless Chromium with its own throw-away profile, quit and removed afterwards."""
     ensure_chromium()
+    profile = tempfile.mkdtemp(prefix="governor-chromium-")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for flag in FLAGS:
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tempfile.mkdtemp(prefix='governor-chromium-')}")
+    options.add_argument(f"--user-data-dir={profile}")
     options.add_argument(f"--window-size={width},{height}")
     os.environ.setdefault("SE_AVOID_STATS", "true")
-    return webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=str(CHROMEDRIVER)))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def screenshot(driver: webdriver.Chrome, name: str) -> Path:

@@ -126,11 +126,8 @@ def pipeline(stack_endpoints: dict[str, str]) -> Iterator[Pipeline]:
 
 @pytest.fixture
 def browser() -> Iterator[WebDriver]:
-    driver = chrome()
-    try:
+    with chrome() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def wait(driver: WebDriver, condition: object, seconds: float = 90) -> None:
