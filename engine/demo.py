@@ -117,8 +117,14 @@ def show(index: int, total: int, question: str, answer: Answer, expect: str = ""
         say(f"  (scripted as: {expect})")
 
 
-def run(settings: Settings, start_stack: Callable[[Settings], Settings], keep_running: bool = False) -> int:
-    """The demo; `start_stack` starts (or reuses) Kafka and OPA and returns settings pointing at them."""
+def run(
+    settings: Settings,
+    start_stack: Callable[[Settings], Settings],
+    keep_running: bool = False,
+    serve_web: Callable[[Settings], str] | None = None,
+) -> int:
+    """The demo; `start_stack` starts (or reuses) Kafka and OPA and returns settings pointing at them;
+    `serve_web` starts the web application on them and returns its URL."""
     say("Governor demo: a governed RAG assistant and underwriting workflow for Harbor Mutual (fictional)\n")
     say("1/5 starting the local stack (first run installs Kafka, OPA and models into the cache)")
     settings = start_stack(settings)
@@ -190,8 +196,11 @@ def run(settings: Settings, start_stack: Callable[[Settings], Settings], keep_ru
                 "\n  With GOVERNOR_LLM_BACKEND=openai and a capable model the chain runs to the release gate."
             )
         _summary(answers, stages.errors, settings)
+        if serve_web is not None:
+            url = serve_web(settings)
+            say(f"web:      {url} (sign in as demo / demo){'' if keep_running else ' while the demo runs'}")
         if keep_running:
-            say('\nstages keep running (Ctrl-C stops them); ask with `bin/governor ask "..."`')
+            say('\nstages and the web application keep running (Ctrl-C stops them); `bin/governor ask "..."`')
             try:
                 while True:
                     time.sleep(1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from engine import bench
-from engine.cli.common import EXIT_OK, Subparsers
+from engine.cli.common import EXIT_OK, Subparsers, positive_int
 from engine.settings import Settings
 from engine.stack import local
 
@@ -21,13 +21,6 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{value}: must be at least 1")
-    return number
-
-
 def register(sub: Subparsers) -> None:
     parser = sub.add_parser("bench", help="benchmarks with a baseline measured in the same run")
     parser.add_argument(
@@ -36,9 +29,9 @@ def register(sub: Subparsers) -> None:
         help="gate: release gate vs raw pass-through; "
         "pipeline: embedding throughput and end-to-end latency by stage",
     )
-    parser.add_argument("--count", type=_positive, default=1000, help="drafts for `bench gate`")
+    parser.add_argument("--count", type=positive_int, default=1000, help="drafts for `bench gate`")
     parser.add_argument(
-        "--batch-size", type=_positive, default=100, help="consumer batch size for `bench gate`"
+        "--batch-size", type=positive_int, default=100, help="consumer batch size for `bench gate`"
     )
-    parser.add_argument("--questions", type=_positive, default=3, help="questions for `bench pipeline`")
+    parser.add_argument("--questions", type=positive_int, default=3, help="questions for `bench pipeline`")
     parser.set_defaults(func=_bench)

@@ -54,6 +54,17 @@ def existing_dir(path: str) -> Path:
     return p
 
 
+def positive_int(value: str) -> int:
+    """argparse type for a count of at least 1."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value}: not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value}: must be at least 1")
+    return number
+
+
 def on_stack(settings: Settings) -> Settings:
     """Settings whose unset endpoints point at the local stack, when one runs: endpoints are resolved here,
     at the edge, and the engine only reads its settings."""

@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 
 from engine import demo
 from engine.cli.common import Subparsers
 from engine.settings import Settings
 from engine.stack import local
+from engine.web import server
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    return demo.run(settings, start_stack=lambda s: local.started(s)[0], keep_running=args.keep_running)
+    stops: list[Callable[[], None]] = []
+
+    def serve_web(pinned: Settings) -> str:
+        url, stop = server.start_in_thread(pinned, args.web_port)
+        stops.append(stop)
+        return url
+
+    try:
+        return demo.run(
+            settings, lambda s: local.started(s)[0], keep_running=args.keep_running, serve_web=serve_web
+        )
+    finally:
+        for stop in stops:
+            stop()
 
 
 def register(sub: Subparsers) -> None:
     parser = sub.add_parser(
         "demo", help="the main job: start everything, index a corpus, ask scripted questions, run a workflow"
     )
-    parser.add_argument("--keep-running", action="store_true", help="keep the stages running afterwards")
+    parser.add_argument(
+        "--keep-running", action="store_true", help="keep the stages and the web application running"
+    )
+    parser.add_argument("--web-port", type=int, default=8080, help="the web application's port (0: any)")
     parser.set_defaults(func=_demo)
