@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from engine import cli_eval
 from engine.settings import Settings
 
 
@@ -14,20 +15,16 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
     from engine import wiring
     from engine.contracts.registry import ContractRegistry
     from engine.gates import replay, runner
-    from engine.stack.opa import TemporaryOPA
+    from engine.gates.policy_server import policy_url
 
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
     drafts = list(replay.read_drafts(Path(args.input), registry, settings.topics.answers_draft))
     embed = wiring.embedder(settings).embed
 
     def decide(policies: Path | None) -> list[replay.ReplayDecision]:
-        if policies is None:
-            gate = runner.build_policy_gate("release", settings, runner.policy_client(settings), embed)
-            return replay.replay(gate, drafts)
-        with TemporaryOPA(settings.cache_dir, policies) as server:
-            gate = runner.build_policy_gate(
-                "release", settings, runner.policy_client(settings, server.url), embed
-            )
+        # No OPA configured and no stack up: a private OPA from the cached binary serves the policies.
+        with policy_url(settings, policies) as url:
+            gate = runner.build_policy_gate("release", settings, runner.policy_client(settings, url), embed)
             return replay.replay(gate, drafts)
 
     decisions = decide(Path(args.policies) if args.policies else None)
@@ -93,6 +90,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    cli_eval.register(sub)
     gate = sub.add_parser("gate", help="run the release gate outside Kafka").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )

@@ -260,11 +260,10 @@ def test_unsupported_sentences_and_wrong_numbers_are_flagged_by_sentence() -> No
         "The limit is $50,000 per claim. "
         "Earthquakes and volcanic eruptions are fully reimbursed."
     )
+    # $50,000 against the context's $5,000 limit is a contradiction, not just an unsupported claim.
     assert check(grounding_validator(), answer, context=CONTEXT) == {
-        "grounding.unsupported": [
-            "The limit is $50,000 per claim.",
-            "Earthquakes and volcanic eruptions are fully reimbursed.",
-        ]
+        "grounding.contradicted": ["The limit is $50,000 per claim."],
+        "grounding.unsupported": ["Earthquakes and volcanic eruptions are fully reimbursed."],
     }
 
 
@@ -488,7 +487,7 @@ def test_run_validators_on_a_clean_grounded_answer() -> None:
         release_validators(system_prompt=SYSTEM_PROMPT), Subject(text=answer, context=CONTEXT)
     )
     assert {name: r.passed for name, r in results.items()} == dict.fromkeys(results, True)
-    assert results["pii"].to_policy_input() == {"passed": True, "error": None, "findings": []}
+    assert results["pii"].to_policy_input() == {"passed": True, "error": None, "checks": [], "findings": []}
 
 
 def test_run_validators_reports_findings_under_each_name() -> None:
