@@ -218,11 +218,25 @@ def test_secrets_kinds_and_exact_spans(secrets: GuardrailsCheck, text: str, code
         INSURANCE_ANSWER,
         "Set api_key = <your_api_key> in the config file.",
         "The token expires in 3600 seconds; the key benefit is speed.",
-        "Our server at 8.8.8.8 answered. My password is hunter2 please.",
+        "Our server at 8.8.8.8 answered. Reset your password in the app; the password is never emailed.",
     ],
 )
 def test_secrets_ignore_prose_placeholders_and_ip_addresses(secrets: GuardrailsCheck, text: str) -> None:
     assert check(secrets, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("My password is hunter2 please.", "hunter2"),
+        ("Authorization: Bearer abcDEF123ghiJKL456mnoPQR789", "abcDEF123ghiJKL456mnoPQR789"),
+        ("Use postgres://app:pa55word@db.internal/prod", "pa55word"),
+        ("token npm_1234567890abcdefghijABCDEFGHIJ123456", "npm_1234567890abcdefghijABCDEFGHIJ123456"),
+    ],
+)
+def test_secrets_in_prose_headers_urls_found(secrets: GuardrailsCheck, text: str, secret: str) -> None:
+    found = [s for spans in check(secrets, text).values() for s in spans]
+    assert secret in found
 
 
 def test_secret_values_stay_out_of_messages_and_the_fix_masks_them(secrets: GuardrailsCheck) -> None:
@@ -477,6 +491,7 @@ def test_gate_sets_have_the_names_rego_reads() -> None:
         "scope",
         "toxicity",
         "format",
+        "relevance",
     ]
     assert [v.name for v in admission_validators()] == ["injection", "data_request", "scope", "pii", "format"]
 
