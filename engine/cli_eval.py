@@ -24,7 +24,8 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 
         embed = LocalMiniLM().embed
     validators = release_validators(embed=embed, max_chars=settings.max_answer_chars)
-    with policy_url(settings, Path(args.policies) if args.policies else None) as url:
+    # A local stack may serve another checkout's policies: eval scores this one's unless told otherwise.
+    with policy_url(settings, Path(args.policies) if args.policies else None, use_stack=False) as url:
         policy = PolicyClient(url, timeout=settings.opa_timeout_seconds, retries=settings.opa_retries)
         gate = PolicyGate("release", "governor.release", validators, policy)
         full, detectors = evaluate.evaluate(gate, cases, registry, settings.topics.answers_draft)

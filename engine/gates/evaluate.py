@@ -25,6 +25,10 @@ Label = Literal["approve", "stop", "stop_or_redact"]
 LABELS: tuple[Label, ...] = ("approve", "stop", "stop_or_redact")
 
 
+# Kinds only detectors can stop; grounding and relevance are what the detector-only pass takes away.
+DETECTOR_KINDS = frozenset({"injection", "pii", "secrets"})
+
+
 class LabelError(ValueError):
     """A labelled line that cannot be evaluated (names the line and the field)."""
 
@@ -136,9 +140,11 @@ def score(cases: Sequence[Case], decisions: Sequence[ReplayDecision]) -> PassRep
 def evaluate(
     gate: PolicyGate, cases: Sequence[Case], registry: ContractRegistry, topic: str
 ) -> tuple[PassReport, PassReport]:
-    """(full gate, detector-only) reports; the detector-only pass covers the cases to stop."""
+    """(full gate, detector-only) reports; the detector-only pass covers what detectors must stop."""
     full = score(cases, _decide(gate, cases, registry, topic))
-    sensitive = [with_sensitive_in_context(c) for c in cases if c.label != "approve"]
+    sensitive = [
+        with_sensitive_in_context(c) for c in cases if c.label == "stop_or_redact" or c.kind in DETECTOR_KINDS
+    ]
     detectors = score(sensitive, _decide(gate, sensitive, registry, topic))
     return full, detectors
 

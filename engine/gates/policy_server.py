@@ -15,13 +15,14 @@ from engine.settings import Settings
 
 
 @contextmanager
-def policy_url(settings: Settings, policies: Path | None = None) -> Iterator[str]:
-    """An OPA URL serving ``policies`` (a private OPA) or, when none is named, the configured policies."""
+def policy_url(settings: Settings, policies: Path | None = None, *, use_stack: bool = True) -> Iterator[str]:
+    """An OPA URL serving ``policies`` (a private OPA) or, when none is named, the configured OPA (or,
+    with ``use_stack``, the local stack's); failing those, a private OPA serving ``settings.policies_dir``."""
     if policies is None:
         from engine import endpoints
 
         try:
-            url = endpoints.opa_url(settings)
+            url = endpoints.opa_url(settings) if use_stack else settings.opa_url
         except ConfigError:
             url = None
         if url is not None:

@@ -31,7 +31,7 @@ _NEGATED_FORMS = {
     "nonrefundable": "refundable", "unavailable": "available", "unnecessary": "necessary",
 }  # fmt: skip
 _SYNONYMS = {"include": "cover", "included": "cover", "includes": "cover", "insured": "cover",
-             "pays": "pay", "paid": "pay", "acknowledged": "acknowledge"}  # fmt: skip
+             "pays": "pay", "paid": "pay"}  # fmt: skip
 # Phrases that bound a quantity rather than negate the claim ("no more than 6 callouts").
 _BOUNDS = re.compile(
     r"(?i)\b(?:no|not)\s+(?:more|less|fewer|later|earlier|sooner|longer)\s+than\b|\bnot\s+only\b|"
@@ -68,7 +68,8 @@ _NUMBER_WORDS = {
 _QUANTITY = re.compile(
     r"(?i)(?P<cur>[$\u20ac\u00a3])?\s?(?P<num>\d[\d,]*(?:\.\d+)?|\b(?:"
     + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
-    + r")\b)(?:\s?-\s?|\s)?(?P<unit>%|per\s?cent\b|[a-z]+)?"
+    + r")\b)(?:\s?-\s?|\s)?(?:(?:business|working|calendar|clear|full|consecutive)\s+)?"
+    + r"(?P<unit>%|per\s?cent\b|[a-z]+)?"
 )
 _UNIT_CLASS = {
     "minute": "time", "hour": "time", "day": "time", "week": "time", "month": "time", "year": "time",
