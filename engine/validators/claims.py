@@ -10,6 +10,7 @@ quantities (a value or unit that differs from the one the passage gives for the 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -201,8 +202,13 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
     )
 
 
-def passage_clauses(passage: str) -> list[Clause]:
-    """A passage's sentences and, for compound sentences, their clauses."""
+@lru_cache(maxsize=4096)
+def passage_clauses(passage: str) -> tuple[Clause, ...]:
+    """A passage's sentences and, for compound sentences, their clauses (cached: passages recur)."""
+    return tuple(_passage_clauses(passage))
+
+
+def _passage_clauses(passage: str) -> list[Clause]:
     out: list[Clause] = []
     for a, b in sentence_spans(passage):
         sentence = passage[a:b]
@@ -265,7 +271,12 @@ class Alignment:
 
 
 def align(
-    claim: Clause, units: list[Clause], *, min_overlap: float = 0.5, margin: float = 0.15, tie: float = 0.05
+    claim: Clause,
+    units: Sequence[Clause],
+    *,
+    min_overlap: float = 0.5,
+    margin: float = 0.15,
+    tie: float = 0.05,
 ) -> Alignment:
     """The best lexical alignment of ``claim`` and whether its closest passage clauses contradict it.
 
