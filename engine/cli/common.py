@@ -4,13 +4,15 @@ settings pointed at the local stack when no endpoint is configured."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from engine.settings import Settings
 from engine.stack import local
+from engine.stack.opa import TemporaryOPA
 
 EXIT_OK, EXIT_VERDICT, EXIT_INPUT, EXIT_STOPPED = 0, 1, 2, 3
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -69,3 +71,14 @@ def on_stack(settings: Settings) -> Settings:
     """Settings whose unset endpoints point at the local stack, when one runs: endpoints are resolved here,
     at the edge, and the engine only reads its settings."""
     return local.endpoints(settings)
+
+
+@contextlib.contextmanager
+def opa_serving(settings: Settings, policies: Path | None) -> Iterator[str]:
+    """The URL of an OPA deciding with `policies`: a private one for a given folder, else the configured
+    OPA, else a private one serving the project's policies, so replay and eval need no running stack."""
+    if policies is None and settings.opa_url:
+        yield settings.opa_url
+        return
+    with TemporaryOPA(settings.cache_dir, policies or settings.policies_dir) as server:
+        yield server.url

@@ -6,26 +6,13 @@ import argparse
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 from engine import app
-from engine.cli.common import EXIT_OK, Subparsers, existing_dir, existing_file, on_stack
+from engine.cli.common import EXIT_OK, Subparsers, existing_dir, existing_file, on_stack, opa_serving
 from engine.contracts.registry import ContractRegistry
 from engine.gates import replay
 from engine.settings import Settings
-from engine.stack.opa import TemporaryOPA
-
-
-@contextlib.contextmanager
-def opa_serving(settings: Settings, policies: Path | None) -> Iterator[str]:
-    """The URL of an OPA deciding with `policies`: a private one for a given folder, else the configured
-    OPA, else a private one serving the project's policies (no running stack needed)."""
-    if policies is None and settings.opa_url:
-        yield settings.opa_url
-        return
-    with TemporaryOPA(settings.cache_dir, policies or settings.policies_dir) as server:
-        yield server.url
 
 
 def _replay(args: argparse.Namespace, settings: Settings) -> int:

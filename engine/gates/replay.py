@@ -43,7 +43,6 @@ class ReplayDecision:
 
 def read_drafts(path: Path, registry: ContractRegistry, topic: str) -> Iterator[tuple[str, Envelope | str]]:
     """(id, envelope) per good line; (id, error) for a line that is not a valid draft."""
-    contract = registry.for_topic(topic)
     with path.open() as lines:
         for number, line in enumerate(lines, 1):
             if not line.strip():
@@ -55,31 +54,38 @@ def read_drafts(path: Path, registry: ContractRegistry, topic: str) -> Iterator[
             except ValueError as exc:
                 yield f"line-{number}", f"envelope.malformed: line {number}: {exc}"
                 continue
-            draft_id = str(item.get("id") or f"line-{number}")
-            payload = {
-                "question": item.get("question"),
-                "answer": item.get("answer"),
-                "context": item.get("context", []),
-                "model": item.get("model", "replay"),
-                "template_version": item.get("template_version", RAG_ANSWER.version),
-                "prompt_id": item.get("prompt_id", draft_id),
-            }
-            try:
-                contract.validate(payload)
-            except ContractViolation as exc:
-                yield draft_id, f"contract.{exc.rule}: {exc}"
-                continue
-            yield (
-                draft_id,
-                Envelope(
-                    type=contract.metadata.event_type,
-                    contract=contract.id,
-                    tenant=str(item.get("tenant") or "default"),
-                    payload=payload,
-                    id=draft_id,
-                    trace=Trace(trace_id=str(item.get("trace_id") or draft_id)),
-                ),
-            )
+            yield draft_from_item(item, number, registry, topic)
+
+
+def draft_from_item(
+    item: dict[str, Any], number: int, registry: ContractRegistry, topic: str
+) -> tuple[str, Envelope | str]:
+    """One draft from a decoded line: (id, envelope), or (id, error) when it breaks the contract."""
+    contract = registry.for_topic(topic)
+    draft_id = str(item.get("id") or f"line-{number}")
+    payload = {
+        "question": item.get("question"),
+        "answer": item.get("answer"),
+        "context": item.get("context", []),
+        "model": item.get("model", "replay"),
+        "template_version": item.get("template_version", RAG_ANSWER.version),
+        "prompt_id": item.get("prompt_id", draft_id),
+    }
+    try:
+        contract.validate(payload)
+    except ContractViolation as exc:
+        return draft_id, f"contract.{exc.rule}: {exc}"
+    return (
+        draft_id,
+        Envelope(
+            type=contract.metadata.event_type,
+            contract=contract.id,
+            tenant=str(item.get("tenant") or "default"),
+            payload=payload,
+            id=draft_id,
+            trace=Trace(trace_id=str(item.get("trace_id") or draft_id)),
+        ),
+    )
 
 
 def replay(

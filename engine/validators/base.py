@@ -31,12 +31,15 @@ class ValidatorResult:
     passed: bool
     findings: tuple[Finding, ...] = ()
     error: str | None = None
+    # Which checks ran (e.g. grounding's "lexical", "embedding", "judge"), so a policy can require one.
+    checks: tuple[str, ...] = ()
 
     def to_policy_input(self) -> dict[str, Any]:
         """The shape Rego sees under ``input.validators[<name>]``; no raw text, only codes and spans."""
         return {
             "passed": self.passed,
             "error": self.error,
+            "checks": list(self.checks),
             "findings": [
                 {
                     "code": f.code,

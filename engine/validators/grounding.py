@@ -1,28 +1,32 @@
-"""Grounding: every claim-bearing sentence of an answer must be supported by a retrieved passage.
+"""Grounding: each claim of an answer must be supported by, and must not contradict, the retrieved context.
 
-Support of a sentence = the best passage's score, where the score is the share of the sentence's
-content words found in the passage (crude stemming, stopwords dropped), blended with cosine
-similarity when an embedding function is given. Numbers are stricter than words: a number in the
-sentence that no passage contains makes the sentence unsupported whatever its score, because
-a wrong amount, date or limit is the costliest hallucination in a policy answer.
+A claim is a sentence that says something (courtesies are skipped). Support is the share of the
+claim's content words found in a passage (answer particles and words such as "answer" aside),
+blended with cosine similarity when an embedding function is given; a number no passage contains
+makes a claim unsupported. Contradiction is decided by ``claims.align`` against the best-aligned
+passage clauses (negation, absolutes, antonyms, dropped conditions, quantities). An optional
+``ClaimJudge`` (NLI or an LLM) reviews the claims the cheap checks left standing.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
-from engine.validators.adapter import GuardrailsCheck, ValidationResult, Validator, fail, register_validator
-from engine.validators.base import Subject
-from engine.validators.text import content_tokens, sentence_spans
+from engine.validators.adapter import error_result
+from engine.validators.base import Finding, Span, Subject, ValidatorResult
+from engine.validators.claims import Clause, align, clause, passage_clauses
+from engine.validators.judge import ClaimJudge
+from engine.validators.text import sentence_spans
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 GROUNDING_MESSAGES = {
     "grounding.unsupported": "sentence not supported by the retrieved context",
+    "grounding.contradicted": "sentence contradicts the retrieved context",
     "grounding.no_context": "answer makes claims but no context was retrieved",
 }
 
@@ -37,114 +41,158 @@ _PLEASANTRY = re.compile(
 )
 
 
-def _is_trivial(sentence: str, words: set[str], numbers: set[str], min_content_words: int) -> bool:
-    if numbers:
-        return False
-    if len(words) < min_content_words:
-        return True
-    return len(words) <= _PLEASANTRY_MAX_WORDS and bool(_PLEASANTRY.match(sentence))
+@dataclass(frozen=True)
+class _Claim:
+    start: int
+    end: int
+    features: Clause
 
 
-@register_validator(name="governor/grounding", data_type="string")
-class GroundingDetector(Validator):  # type: ignore[misc]
-    """guardrails validator: passages in ``metadata["context"]``; one span per unsupported sentence."""
+def _claims(text: str, min_content_words: int) -> list[_Claim]:
+    out = []
+    for start, end in sentence_spans(text):
+        features = clause(text[start:end], strip_particle=True)
+        if features.quantities or (
+            len(features.words) >= min_content_words
+            and not (len(features.words) <= _PLEASANTRY_MAX_WORDS and _PLEASANTRY.match(text[start:end]))
+        ):
+            out.append(_Claim(start, end, features))
+    return out
+
+
+class GroundingCheck:
+    """The ``grounding`` validator: codes grounding.unsupported, grounding.contradicted, grounding.no_context.
+
+    ``checks`` in its result says which checks ran ("lexical", "embedding", "judge"), so a policy can
+    require the judge for a tenant.
+    """
+
+    name = "grounding"
 
     def __init__(
         self,
         embed: Embed | None = None,
         *,
+        judge: ClaimJudge | None = None,
         min_support: float = 0.7,
         lexical_weight: float = 0.5,
         min_content_words: int = 2,
-        on_fail: Any = None,
-        **kwargs: Any,
     ) -> None:
-        super().__init__(
-            on_fail=on_fail,
-            min_support=min_support,
-            lexical_weight=lexical_weight,
-            min_content_words=min_content_words,
-            **kwargs,
-        )
-        self._embed = embed
-        self._min_support = min_support
-        self._lexical_weight = lexical_weight
+        self._embed, self._judge = embed, judge
+        self._min_support, self._lexical_weight = min_support, lexical_weight
         self._min_content_words = min_content_words
+        self.checks = ("lexical",) + (("embedding",) if embed else ()) + (("judge",) if judge else ())
 
-    def validate(self, value: Any, metadata: dict[str, Any]) -> ValidationResult:
-        text = str(value)
-        passages = [p for p in metadata.get("context", ()) if p.strip()]
-        claims = []  # (start, end, words, numbers) of sentences that make a claim
-        for start, end in sentence_spans(text):
-            words, numbers = content_tokens(text[start:end])
-            if not _is_trivial(text[start:end], words, numbers, self._min_content_words):
-                claims.append((start, end, words, numbers))
-        if not claims:
-            return fail([], "")
-        if not passages:
-            return fail(
-                [("grounding.no_context", s, e) for s, e, _, _ in claims], "no context for the answer"
-            )
+    def check(self, subject: Subject) -> ValidatorResult:
+        """One subject; see ``check_many`` for a batch."""
+        return self.check_many([subject])[0]
 
-        tokenised = [content_tokens(p) for p in passages]
-        passage_tokens = [words | numbers for words, numbers in tokenised]
-        context_numbers = set().union(*(numbers for _, numbers in tokenised))
-        lexical = np.array(
-            [
-                [len((words | numbers) & p) / len(words | numbers) for p in passage_tokens]
-                for *_, words, numbers in claims
-            ]
+    def check_many(self, subjects: Sequence[Subject]) -> list[ValidatorResult]:
+        """Every subject's verdict, with one embedding call for the whole batch; never raises."""
+        try:
+            plans = [self._plan(s) for s in subjects]
+            cosines = self._cosines(subjects, plans)
+            return [self._decide(s, p, c) for s, p, c in zip(subjects, plans, cosines, strict=True)]
+        except Exception as exc:  # a validator must never take the gate down with it
+            return [error_result(self.name, exc)] * len(subjects)
+
+    def _plan(self, subject: Subject) -> list[_Claim]:
+        return _claims(subject.text, self._min_content_words)
+
+    def _cosines(self, subjects: Sequence[Subject], plans: list[list[_Claim]]) -> list[np.ndarray | None]:
+        if self._embed is None:
+            return [None] * len(subjects)
+        texts: list[str] = []
+        layout: list[tuple[int, list[int]] | None] = []
+        for subject, claims in zip(subjects, plans, strict=True):
+            passages = [p.text for p in subject.context if p.text.strip()]
+            if not claims or not passages:
+                layout.append(None)
+                continue
+            first = len(texts)
+            texts.extend(subject.text[c.start : c.end] for c in claims)
+            owner: list[int] = []
+            for index, passage in enumerate(passages):
+                parts = [passage[a:b] for a, b in sentence_spans(passage)]
+                for unit in dict.fromkeys([passage, *parts]):
+                    texts.append(unit)
+                    owner.append(index)
+            layout.append((first, owner))
+        if not texts:
+            return [None] * len(subjects)
+        # One call for the whole batch: the model's per-call overhead dominates at this size.
+        vectors = np.asarray(self._embed(texts), dtype=np.float32)
+        if vectors.ndim != 2 or vectors.shape[0] != len(texts):
+            raise ValueError(f"embed returned shape {vectors.shape} for {len(texts)} texts")
+        out: list[np.ndarray | None] = []
+        for claims, slot in zip(plans, layout, strict=True):
+            if slot is None:
+                out.append(None)
+                continue
+            first, owner = slot
+            n = len(claims)
+            claim_vecs = vectors[first : first + n]
+            unit_vecs = vectors[first + n : first + n + len(owner)]
+            scores = np.asarray(claim_vecs @ unit_vecs.T, dtype=np.float64)
+            best = np.full((n, max(owner) + 1), -1.0)
+            for column, passage_index in enumerate(owner):
+                best[:, passage_index] = np.maximum(best[:, passage_index], scores[:, column])
+            out.append(best)
+        return out
+
+    def _decide(self, subject: Subject, claims: list[_Claim], cosine: np.ndarray | None) -> ValidatorResult:
+        passages = [p.text for p in subject.context if p.text.strip()]
+        spans: dict[str, list[Span]] = {}
+        if claims and not passages:
+            spans["grounding.no_context"] = [Span(c.start, c.end) for c in claims]
+        elif claims:
+            units = [passage_clauses(p) for p in passages]
+            words = [frozenset().union(*(u.words for u in us)) for us in units]
+            values = {q.value for us in units for u in us for q in u.quantities}
+            all_units = [u for us in units for u in us]
+            standing: list[_Claim] = []
+            for i, c in enumerate(claims):
+                verdict = align(c.features, all_units)
+                if verdict.contradiction:
+                    spans.setdefault("grounding.contradicted", []).append(Span(c.start, c.end))
+                    continue
+                lexical = np.array([_share(c.features, w) for w in words])
+                support = lexical
+                if cosine is not None:
+                    support = self._lexical_weight * lexical + (1 - self._lexical_weight) * cosine[i]
+                numbers_known = {q.value for q in c.features.quantities} <= values
+                if float(support.max()) < self._min_support or not numbers_known:
+                    spans.setdefault("grounding.unsupported", []).append(Span(c.start, c.end))
+                else:
+                    standing.append(c)
+            if self._judge is not None and standing:
+                context = "\n".join(passages)
+                pairs = [(context, subject.text[c.start : c.end]) for c in standing]
+                for c, label in zip(standing, self._judge.judge(pairs), strict=True):
+                    if label != "entailed":
+                        code = (
+                            "grounding.contradicted" if label == "contradicted" else "grounding.unsupported"
+                        )
+                        spans.setdefault(code, []).append(Span(c.start, c.end))
+        findings = tuple(
+            Finding(code, GROUNDING_MESSAGES[code], tuple(sorted(s, key=lambda x: x.start)))
+            for code, s in sorted(spans.items())
         )
-        support = lexical
-        if self._embed is not None:
-            cosine = _cosine(self._embed, [text[s:e] for s, e, _, _ in claims], passages)
-            support = self._lexical_weight * lexical + (1.0 - self._lexical_weight) * cosine
-        best = support.max(axis=1)
-        unsupported = [
-            ("grounding.unsupported", s, e)
-            for (s, e, _, numbers), score in zip(claims, best, strict=True)
-            if score < self._min_support or not numbers <= context_numbers
-        ]
-        return fail(unsupported, "answer has unsupported sentences")
+        return ValidatorResult(self.name, passed=not findings, findings=findings, checks=self.checks)
 
 
-def _cosine(embed: Embed, sentences: list[str], passages: list[str]) -> np.ndarray:
-    """Per sentence and passage, the best cosine against the passage or any one of its sentences: a
-    short claim embedded against a long passage scores low even when the passage states it word for
-    word, so the passage's own sentences are compared too."""
-    units: list[str] = []
-    owner: list[int] = []
-    for index, passage in enumerate(passages):
-        parts = [passage[a:b] for a, b in sentence_spans(passage)]
-        for unit in dict.fromkeys([passage, *parts]):
-            units.append(unit)
-            owner.append(index)
-    # One call for everything: the model's per-call overhead dominates at this size.
-    vectors = np.asarray(embed([*sentences, *units]), dtype=np.float32)
-    if vectors.ndim != 2 or vectors.shape[0] != len(sentences) + len(units):
-        raise ValueError(f"embed returned shape {vectors.shape} for {len(sentences) + len(units)} texts")
-    scores = np.asarray(vectors[: len(sentences)] @ vectors[len(sentences) :].T, dtype=np.float64)
-    best = np.full((len(sentences), len(passages)), -1.0)
-    for column, passage_index in enumerate(owner):
-        best[:, passage_index] = np.maximum(best[:, passage_index], scores[:, column])
-    return best
-
-
-def _context(subject: Subject) -> dict[str, Any]:
-    return {"context": [p.text for p in subject.context]}
+def _share(claim: Clause, passage_words: frozenset[str]) -> float:
+    if not claim.words:
+        return 1.0
+    return len(claim.words & passage_words) / len(claim.words)
 
 
 def grounding_validator(
-    embed: Embed | None = None, *, min_support: float = 0.7, lexical_weight: float = 0.5
-) -> GuardrailsCheck:
-    """The ``grounding`` validator: codes grounding.unsupported, grounding.no_context."""
-    detector = GroundingDetector(
-        embed, min_support=min_support, lexical_weight=lexical_weight, on_fail="noop"
-    )
-    return GuardrailsCheck(
-        "grounding",
-        detector,
-        messages=GROUNDING_MESSAGES,
-        default_code="grounding.unsupported",
-        metadata=_context,
-    )
+    embed: Embed | None = None,
+    *,
+    judge: ClaimJudge | None = None,
+    min_support: float = 0.7,
+    lexical_weight: float = 0.5,
+) -> GroundingCheck:
+    """The ``grounding`` validator (see ``GroundingCheck``)."""
+    return GroundingCheck(embed, judge=judge, min_support=min_support, lexical_weight=lexical_weight)

@@ -24,6 +24,7 @@ from engine.validators.adapter import (
     register_validator,
 )
 from engine.validators.base import Subject
+from engine.validators.injection_forms import foreign_override, has_tag_characters, hidden_forms
 
 INJECTION_MESSAGES = {
     "injection.attempt": "prompt tries to override instructions or jailbreak the model",
@@ -113,10 +114,28 @@ _ECHO_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("bound",), r"\bI\s*(?:am|'m)\s+no\s+longer\s+bound\s+by\b"),
 )
 
+# Leaks of a system prompt whatever it says: an answer talking about its own instructions.
+_GENERIC_LEAK_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (
+        ("prompt", "instruct", "programmed", "configured", "told"),
+        r"\bmy\s+(?:system\s+prompt|(?:initial|original|hidden|internal|secret|system)\s+"
+        r"(?:instructions?|prompt|rules))\b|\bI\s+(?:was|have\s+been|am)\s+(?:instructed|programmed|configured|"
+        r"told)\s+(?:by\s+\w+\s+)?(?:to|not\s+to)\b|\b(?:the|my)\s+system\s+prompt\s+(?:says|is|reads|states)\b",
+    ),
+    (
+        ("you are",),
+        r"(?:^|\n|[\"'])\s*you\s+are\s+(?:a|an)\s+(?:helpful\s+|friendly\s+|polite\s+)*(?:AI\s+)?"
+        r"(?:assistant|chatbot|agent|language\s+model)\b",
+    ),
+)
+
 # Case-insensitive, except that DAN must be upper-case ``(?-i:DAN)``: "Dan" is a customer's name.
 _Patterns = tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]
 _ATTEMPTS: _Patterns = tuple((words, re.compile(p, re.IGNORECASE)) for words, p in _ATTEMPT_PATTERNS)
 _ECHOES: _Patterns = tuple((words, re.compile(p, re.IGNORECASE)) for words, p in _ECHO_PATTERNS)
+_GENERIC_LEAKS: _Patterns = tuple(
+    (words, re.compile(p, re.IGNORECASE)) for words, p in _GENERIC_LEAK_PATTERNS
+)
 _WORD = re.compile(r"\w+")
 
 # Eight words in a row from the system prompt: long enough that shared boilerplate ("about
@@ -135,12 +154,34 @@ def _spans(patterns: _Patterns, text: str, code: str) -> list[tuple[str, int, in
     ]
 
 
+def instruction_spans(text: str, code: str) -> list[tuple[str, int, int]]:
+    """Instructions aimed at a model, in any form: English patterns (plain, decoded from base64 or
+    leetspeak, or carried by invisible tag characters), overrides in other languages, tag characters."""
+    spans = _spans(_ATTEMPTS, text, code) + _spans(_ECHOES, text, code)
+    spans += [(code, s, e) for s, e in foreign_override(text) + has_tag_characters(text)]
+    for start, end, decoded in hidden_forms(text):
+        if any(start < e and s < end for _, s, e in spans):
+            continue  # already found as written
+        if _spans(_ATTEMPTS, decoded, code) or _spans(_ECHOES, decoded, code) or foreign_override(decoded):
+            spans.append((code, start, end))
+    return spans
+
+
+def scan_passages(texts: list[str]) -> list[tuple[str, ...]]:
+    """Per retrieved passage, the reasons to quarantine it (``injection.poisoned_document``), or ().
+
+    Augmentation calls this before indexing: a document that carries instructions for the model
+    never reaches the vector store.
+    """
+    return [("injection.poisoned_document",) if instruction_spans(t, "x") else () for t in texts]
+
+
 @register_validator(name="governor/injection_attempt", data_type="string")
 class InjectionAttemptDetector(Validator):  # type: ignore[misc]
     """guardrails validator for prompts: one span per injection/jailbreak phrase (injection.attempt)."""
 
     def validate(self, value: Any, metadata: dict[str, Any]) -> ValidationResult:
-        return fail(_spans(_ATTEMPTS, str(value), "injection.attempt"), "prompt injection attempt")
+        return fail(instruction_spans(str(value), "injection.attempt"), "prompt injection attempt")
 
 
 class _Leak:
@@ -196,7 +237,8 @@ class InjectionEchoDetector(Validator):  # type: ignore[misc]
 
     def validate(self, value: Any, metadata: dict[str, Any]) -> ValidationResult:
         text = str(value)
-        spans = _spans(_ECHOES, text, "injection.echo")
+        spans = instruction_spans(text, "injection.echo")
+        spans += _spans(_GENERIC_LEAKS, text, "injection.system_prompt_leak")
         system_prompt = metadata.get("system_prompt") or self._system_prompt
         if system_prompt.strip():
             spans += [

@@ -1,8 +1,12 @@
-"""PII in text: emails, phone numbers, US SSNs, payment cards (Luhn) and IBANs (mod-97).
+"""PII in text: presidio-analyzer's pattern recognizers (checksums, context words), plus a few own finders.
 
-Custom rather than a hub validator: the Presidio-based ones download a spaCy model at run time,
-and Governor runs offline. Checksums (Luhn, mod-97) and number-plan rules keep policy numbers,
-amounts and years from being reported.
+presidio's ``AnalyzerEngine`` wants a spaCy model that Governor cannot load offline, so its pattern
+recognizers are called directly (``recognizer.analyze(text, entities, None)``) and their context
+words applied here: a weak pattern (a passport's nine digits) counts only next to one of its
+recognizer's context words ("passport"). Own code remains where presidio lacks something: e-mail
+addresses with internationalised domains (presidio's check of the domain asks tldextract, which
+fetches the public suffix list over the network), bare SSNs after "SSN", and the card, IBAN and
+phone shapes this module always found (kept so no earlier detection is lost).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from engine.validators.adapter import GuardrailsCheck, ValidationResult, Validator, fail, register_validator
+from engine.validators.presidio import PRESIDIO_MESSAGES, find_with_presidio
 
 PII_MESSAGES = {
     "pii.email": "email address",
@@ -19,11 +24,13 @@ PII_MESSAGES = {
     "pii.ssn": "US social security number",
     "pii.card": "payment card number (Luhn-valid)",
     "pii.iban": "IBAN (mod-97 valid)",
+    **PRESIDIO_MESSAGES,
 }
 
+# Local part and domain labels: any letter or digit of any script (RFC 6531/IDNA), ASCII punctuation.
 _EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@"
-    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}(?![A-Za-z0-9-])"
+    r"(?<![\w.%+-])[\w.%+-]{1,64}@"
+    r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+(?:[^\W\d_]{2,24}|xn--[a-z0-9-]{2,59})(?![\w-])"
 )
 
 # Digit patterns are ASCII-only: other scripts' digits are not card or phone numbers here.
@@ -104,11 +111,13 @@ def find_pii(text: str) -> list[tuple[str, int, int]]:
         ("pii.phone", _phones),
     )
     # Order matters: an IBAN's digit groups must not also count as a card, nor a card as a phone.
-    for code, finder in finders:
-        for start, end in finder(text):
-            if not any(start < t_end and t_start < end for t_start, t_end in taken):
-                taken.append((start, end))
-                found.append((code, start, end))
+    candidates = [(code, start, end) for code, finder in finders for start, end in finder(text)]
+    # presidio's findings come after the own ones, strongest first.
+    candidates += find_with_presidio(text)
+    for code, start, end in candidates:
+        if not any(start < t_end and t_start < end for t_start, t_end in taken):
+            taken.append((start, end))
+            found.append((code, start, end))
     found.sort(key=lambda f: (f[1], f[2]))
     return found
 
@@ -229,7 +238,7 @@ class PiiDetector(Validator):  # type: ignore[misc]
 
 
 def pii_validator() -> GuardrailsCheck:
-    """The ``pii`` validator: codes pii.email, pii.phone, pii.ssn, pii.card, pii.iban."""
+    """The ``pii`` validator: pii.email, pii.phone, pii.ssn, pii.card, pii.iban, presidio's (passport...)."""
     return GuardrailsCheck(
         "pii", PiiDetector(on_fail="noop"), messages=PII_MESSAGES, default_code="pii.email"
     )

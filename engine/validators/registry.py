@@ -1,7 +1,7 @@
 """The validator sets each gate runs, and running a set over one subject.
 
 Names are the keys Rego sees under ``input.validators``: pii, secrets, grounding, injection, scope,
-toxicity, format, data_request.
+toxicity, format, relevance, data_request.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from engine.validators.format import format_validator
 from engine.validators.grounding import Embed, grounding_validator
 from engine.validators.injection import injection_answer_validator, injection_prompt_validator
 from engine.validators.pii import pii_validator
+from engine.validators.relevance import relevance_validator
 from engine.validators.scope import DEFAULT_SCOPE_TOPICS, scope_validator
 from engine.validators.secrets import secrets_validator
 from engine.validators.toxicity import toxicity_validator
@@ -29,7 +30,8 @@ def release_validators(
     scope_topics: Mapping[str, Sequence[str]] = DEFAULT_SCOPE_TOPICS,
     max_chars: int = 2000,
 ) -> list[Validator]:
-    """Validators for answers: pii, secrets, grounding, injection (echo/leak), scope, toxicity, format."""
+    """Validators for answers: pii, secrets, grounding, injection (echo/leak), scope, toxicity, format,
+    relevance."""
     return [
         pii_validator(),
         secrets_validator(),
@@ -38,6 +40,7 @@ def release_validators(
         scope_validator(scope_topics),
         toxicity_validator(),
         format_validator(max_chars),
+        relevance_validator(),
     ]
 
 

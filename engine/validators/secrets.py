@@ -97,6 +97,31 @@ _OWN_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str], int], ...] = (
     ("secrets.api_key", ("sk-",), re.compile(r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"), 0),
     ("secrets.api_key", ("k_live_", "k_test_"), re.compile(r"\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}"), 0),
     ("secrets.api_key", ("AIza",), re.compile(r"\bAIza[0-9A-Za-z_-]{35}(?![\w-])"), 0),
+    # HTTP bearer tokens and basic credentials, whatever issued them.
+    (
+        "secrets.api_key",
+        ("earer", "EARER", "asic ", "ASIC "),
+        re.compile(r"(?i)\b(?:bearer|basic)\s+([A-Za-z0-9._~+/-]{16,}=*)"),
+        1,
+    ),
+    # user:password@host in a URL (detect-secrets' BasicAuth keeps only the password).
+    ("secrets.password", ("://",), re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s:/@]+:([^\s@/]{3,})@[\w.-]+"), 1),
+    ("secrets.api_key", ("npm_",), re.compile(r"\bnpm_[A-Za-z0-9]{36}\b"), 0),
+    ("secrets.api_key", ("key-",), re.compile(r"\bkey-[0-9a-z]{32}\b"), 0),  # Mailgun
+    ("secrets.api_key", ("hf_",), re.compile(r"\bhf_[A-Za-z0-9]{30,}\b"), 0),  # Hugging Face
+    ("secrets.api_key", ("SG.",), re.compile(r"\bSG\.[\w-]{22}\.[\w-]{43}\b"), 0),  # SendGrid
+    ("secrets.api_key", ("dop_v1_", "doo_v1_"), re.compile(r"\bdo[po]_v1_[a-f0-9]{64}\b"), 0),
+    ("secrets.api_key", ("sk_", "pk_", "rk_"), re.compile(r"\b(?:sk|rk)_live_[A-Za-z0-9]{16,}\b"), 0),
+    # "the password is X" / "password: X" in prose, when X looks like a password (digits or symbols).
+    (
+        "secrets.password",
+        ("passw", "Passw", "PASSW", "passcode", "PIN"),
+        re.compile(
+            r"(?i)\b(?:password|passwd|passcode|passphrase)\s*(?:is|was|:|=|to)\s*[\"'`]?"
+            r"((?=[^\s\"'`]*[\d!#$%&*?@^~])[^\s\"'`]{6,})"
+        ),
+        1,
+    ),
 )
 # `name = value` / `name: value`, quoted or not, where the name says it holds a credential. The name's
 # affixes are bounded: unbounded ones make a long word cost quadratic time.

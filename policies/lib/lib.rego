@@ -9,7 +9,13 @@ package governor.lib
 
 # Used when data.tenants is not loaded at all, and merged under every tenant entry so a tenant
 # that omits a key gets the strict value, never an undefined one.
-builtin_tenant := {"pii": "reject", "disclaimer": null, "blocked_topics_extra": []}
+builtin_tenant := {
+	"pii": "reject",
+	"disclaimer": null,
+	"blocked_topics_extra": [],
+	"off_question": "reject",
+	"grounding_judge": "optional",
+}
 
 # tenant(inp) is the context for the envelope's tenant: its entry in data.tenants, else the
 # "default" entry, else builtin_tenant. Unknown tenants therefore reject PII and get no disclaimer.

@@ -9,9 +9,13 @@ test_shipped_tenants if {
 		"pii": "redact",
 		"disclaimer": "This answer is general information, not a binding statement of cover.",
 		"blocked_topics_extra": ["investment advice"],
+		"off_question": "reject",
+		"grounding_judge": "optional",
 	}
 	data.tenants["strict-bank"].pii == "reject"
-	data.tenants["default"] == {"pii": "reject", "disclaimer": null, "blocked_topics_extra": []}
+	data.tenants["regulated-advice"].grounding_judge == "required"
+	data.tenants["open-faq"].off_question == "allow"
+	data.tenants["default"] == lib.builtin_tenant
 }
 
 test_unknown_tenant_gets_default if {
@@ -22,7 +26,9 @@ test_unknown_tenant_gets_default if {
 
 test_partial_tenant_filled_with_strict_values if {
 	t := lib.tenant({"envelope": {"tenant": "t"}}) with data.tenants as {"t": {"disclaimer": "Hi."}}
-	t == {"pii": "reject", "disclaimer": "Hi.", "blocked_topics_extra": []}
+	t == object.union(lib.builtin_tenant, {"disclaimer": "Hi."})
+	t.off_question == "reject"
+	t.grounding_judge == "optional"
 }
 
 test_no_tenant_data_is_strict if {

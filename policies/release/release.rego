@@ -11,7 +11,7 @@ package governor.release
 import data.governor.lib
 
 # The validators the release gate runs; a missing one denies with validator_error.
-expected_validators := {"pii", "secrets", "grounding", "injection", "scope", "toxicity", "format"}
+expected_validators := {"pii", "secrets", "grounding", "injection", "scope", "toxicity", "format", "relevance"}
 
 tenant := lib.tenant(input)
 
@@ -149,6 +149,23 @@ deny contains reason if {
 	some reason in lib.finding_reasons(rego.metadata.rule(), findings)
 }
 
+# PII codes with a rule of their own above; every other pii.* code is answered by pii.personal_data.
+specific_pii := {"pii.email", "pii.phone", "pii.ssn", "pii.card", "pii.iban"}
+
+# METADATA
+# title: Other personal data in answer
+# description: >-
+#   The answer contains personal data (a national id, passport, licence, health or tax number, IP
+#   address, crypto wallet, ...) and this tenant rejects personal data in answers.
+# custom:
+#   code: pii.personal_data
+#   findings: pii.**
+deny contains reason if {
+	not lib.redacts_pii(tenant)
+	other := {f | some f in findings; lib.is_pii(f); not lib.finding_code(f) in specific_pii}
+	some reason in lib.finding_reasons(rego.metadata.rule(), other)
+}
+
 # METADATA
 # title: Personal data that cannot be redacted
 # description: >-
@@ -170,6 +187,47 @@ deny contains reason if {
 #   code: grounding.unsupported
 deny contains reason if {
 	some reason in lib.finding_reasons(rego.metadata.rule(), findings)
+}
+
+# METADATA
+# title: Contradicted claim
+# description: >-
+#   The answer states the opposite of the retrieved context: a flipped negation, a different number
+#   or unit, covered against excluded, a dropped condition, or an absolute against a stated limit.
+# custom:
+#   code: grounding.contradicted
+deny contains reason if {
+	some reason in lib.finding_reasons(rego.metadata.rule(), findings)
+}
+
+# METADATA
+# title: Claim judge required
+# description: >-
+#   This tenant requires every claim to be checked by the claim judge (NLI or an LLM), and the
+#   grounding validator did not run one.
+# custom:
+#   code: grounding.judge_required
+deny contains lib.reason(rego.metadata.rule(), "grounding checks: lexical only") if {
+	tenant.grounding_judge == "required"
+	is_object(validators.grounding)
+	not "judge" in object.get(validators.grounding, "checks", [])
+}
+
+# METADATA
+# title: Answer off the question
+# description: The answer does not address the question that was asked.
+# custom:
+#   code: relevance.off_question
+deny contains reason if {
+	tenant.off_question != "allow"
+	some reason in lib.finding_reasons(rego.metadata.rule(), findings)
+}
+
+# Off-question answers this tenant accepts: answered, so they are not unrecognised.
+tolerated contains f if {
+	tenant.off_question == "allow"
+	some f in findings
+	lib.finding_code(f) == "relevance.off_question"
 }
 
 # METADATA
@@ -261,6 +319,6 @@ deny contains reason if {
 # custom:
 #   code: finding.unrecognised
 unrecognised contains lib.finding_reason(rego.metadata.rule(), f) if {
-	answered := lib.answered_codes(deny) | {lib.finding_code(r) | some r in redacted}
+	answered := (lib.answered_codes(deny) | {lib.finding_code(r) | some r in redacted}) | {lib.finding_code(t) | some t in tolerated}
 	some f in lib.unanswered(findings, answered)
 }

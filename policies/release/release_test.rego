@@ -133,8 +133,49 @@ test_pii_new_code_redact_tenant_allowed if {
 
 test_pii_new_code_reject_tenant_denied if {
 	d := release.decision with input as draft_with("strict-bank", "pii", "pii.passport")
-	codes(d) == ["finding.unrecognised"]
+	codes(d) == ["pii.personal_data"]
 	contains(d.reasons[0].message, "pii.passport")
+}
+
+test_pii_specific_code_not_also_personal_data_denied if {
+	d := release.decision with input as draft_with("strict-bank", "pii", "pii.email")
+	codes(d) == ["pii.email"]
+}
+
+# --- Contradictions, the claim judge and relevance ----------------------------------------------------
+
+test_contradiction_denied_with_its_own_reason_denied if {
+	d := release.decision with input as draft_with("acme-insurance", "grounding", "grounding.contradicted")
+	not d.allow
+	codes(d) == ["grounding.contradicted"]
+}
+
+judged := {"passed": true, "error": null, "findings": [], "checks": ["lexical", "judge"]}
+
+test_judge_required_without_judge_denied if {
+	d := release.decision with input as draft("regulated-advice")
+	codes(d) == ["grounding.judge_required"]
+}
+
+test_judge_required_with_judge_allowed if {
+	d := release.decision with input as with_result(draft("regulated-advice"), "grounding", judged)
+	d.allow
+}
+
+test_judge_optional_without_judge_allowed if {
+	d := release.decision with input as draft("acme-insurance")
+	d.allow
+}
+
+test_off_question_denied if {
+	d := release.decision with input as draft_with("acme-insurance", "relevance", "relevance.off_question")
+	codes(d) == ["relevance.off_question"]
+}
+
+test_off_question_tolerated_by_tenant_allowed if {
+	d := release.decision with input as draft_with("open-faq", "relevance", "relevance.off_question")
+	d.allow
+	d.reasons == []
 }
 
 test_pii_without_spans_redact_tenant_denied if {

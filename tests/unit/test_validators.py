@@ -218,11 +218,25 @@ def test_secrets_kinds_and_exact_spans(secrets: GuardrailsCheck, text: str, code
         INSURANCE_ANSWER,
         "Set api_key = <your_api_key> in the config file.",
         "The token expires in 3600 seconds; the key benefit is speed.",
-        "Our server at 8.8.8.8 answered. My password is hunter2 please.",
+        "Our server at 8.8.8.8 answered. Reset your password in the app; the password is never emailed.",
     ],
 )
 def test_secrets_ignore_prose_placeholders_and_ip_addresses(secrets: GuardrailsCheck, text: str) -> None:
     assert check(secrets, text) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("My password is hunter2 please.", "hunter2"),
+        ("Authorization: Bearer abcDEF123ghiJKL456mnoPQR789", "abcDEF123ghiJKL456mnoPQR789"),
+        ("Use postgres://app:pa55word@db.internal/prod", "pa55word"),
+        ("token npm_1234567890abcdefghijABCDEFGHIJ123456", "npm_1234567890abcdefghijABCDEFGHIJ123456"),
+    ],
+)
+def test_secrets_in_prose_headers_urls_found(secrets: GuardrailsCheck, text: str, secret: str) -> None:
+    found = [s for spans in check(secrets, text).values() for s in spans]
+    assert secret in found
 
 
 def test_secret_values_stay_out_of_messages_and_the_fix_masks_them(secrets: GuardrailsCheck) -> None:
@@ -260,11 +274,10 @@ def test_unsupported_sentences_and_wrong_numbers_are_flagged_by_sentence() -> No
         "The limit is $50,000 per claim. "
         "Earthquakes and volcanic eruptions are fully reimbursed."
     )
+    # $50,000 against the context's $5,000 limit is a contradiction, not just an unsupported claim.
     assert check(grounding_validator(), answer, context=CONTEXT) == {
-        "grounding.unsupported": [
-            "The limit is $50,000 per claim.",
-            "Earthquakes and volcanic eruptions are fully reimbursed.",
-        ]
+        "grounding.contradicted": ["The limit is $50,000 per claim."],
+        "grounding.unsupported": ["Earthquakes and volcanic eruptions are fully reimbursed."],
     }
 
 
@@ -478,6 +491,7 @@ def test_gate_sets_have_the_names_rego_reads() -> None:
         "scope",
         "toxicity",
         "format",
+        "relevance",
     ]
     assert [v.name for v in admission_validators()] == ["injection", "data_request", "scope", "pii", "format"]
 
@@ -488,7 +502,7 @@ def test_run_validators_on_a_clean_grounded_answer() -> None:
         release_validators(system_prompt=SYSTEM_PROMPT), Subject(text=answer, context=CONTEXT)
     )
     assert {name: r.passed for name, r in results.items()} == dict.fromkeys(results, True)
-    assert results["pii"].to_policy_input() == {"passed": True, "error": None, "findings": []}
+    assert results["pii"].to_policy_input() == {"passed": True, "error": None, "checks": [], "findings": []}
 
 
 def test_run_validators_reports_findings_under_each_name() -> None:

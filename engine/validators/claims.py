@@ -1,0 +1,306 @@
+"""Claims and the passage sentences they rest on: alignment and cheap, deterministic contradiction checks.
+
+A claim is an answer sentence. Its content words (negation and answer particles aside) are aligned
+with every passage clause; the best-aligned clauses are then compared feature by feature: polarity
+(not/no/never, "excluded" = "not covered"), absolutes (always, at any time, no limit) against a
+stated limit, antonyms (before/after, minimum/maximum), a dropped "unless"/"only if", and
+quantities (a value or unit that differs from the one the passage gives for the same thing).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from engine.validators.text import normalise_number, sentence_spans, stem
+
+_SCOPE_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?|\d+(?:[.,]\d+)*|[,.;:!?()]")
+# A negation governs the next few content words ("no waiting period for illness").
+_SCOPE_WORDS = 3
+_NEGATIONS = frozenset(
+    """
+    not no never nor neither none nothing nobody without cannot n't
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)  # fmt: skip
+# Words that negate a content word: "excluded" is "not covered", "unlimited" is "no limit".
+_NEGATED_FORMS = {
+    "exclude": "cover", "excluded": "cover", "excludes": "cover", "excluding": "cover",
+    "exclusion": "cover", "exclusions": "cover", "uncovered": "cover", "unlimited": "limit",
+    "ineligible": "eligible", "unable": "able", "invalid": "valid", "non-refundable": "refundable",
+    "nonrefundable": "refundable", "unavailable": "available", "unnecessary": "necessary",
+}  # fmt: skip
+_SYNONYMS = {"include": "cover", "included": "cover", "includes": "cover", "insured": "cover",
+             "pays": "pay", "paid": "pay"}  # fmt: skip
+# Phrases that bound a quantity rather than negate the claim ("no more than 6 callouts").
+_BOUNDS = re.compile(
+    r"(?i)\b(?:no|not)\s+(?:more|less|fewer|later|earlier|sooner|longer)\s+than\b|\bnot\s+only\b|"
+    r"\bno\s+matter\b|\bwhether\s+or\s+not\b"
+)
+_ANSWER_PARTICLE = re.compile(r"(?i)^\W*(?:yes|no|yeah|nope|correct|right|indeed|sure)\b[\s,.;:!-]*")
+_ABSOLUTE = re.compile(
+    r"(?i)\b(?:always|never|at\s+any\s+time|any\s*time|unlimited|no\s+(?:limit|maximum|cap|restrictions?)|"
+    r"without\s+(?:any\s+)?(?:limit|restrictions?|conditions?|exceptions?)|regardless|in\s+all\s+cases|"
+    r"every\s+time|whatever|for\s+ever|forever|guaranteed|automatically)\b"
+)
+_LIMIT = re.compile(
+    r"(?i)\b(?:up\s+to|maximum|max|limit|limited|only|within|unless|except|provided|at\s+least|at\s+most|"
+    r"no\s+more\s+than|no\s+later\s+than|minimum|if|after|before|until|as\s+long\s+as|subject\s+to)\b|\d"
+)
+_CONDITION = re.compile(
+    r"(?i)\b(?:unless|only\s+if|only\s+when|only\s+after|only\s+for|provided\s+(?:that|you)|as\s+long\s+as|"
+    r"on\s+condition|except|subject\s+to|so\s+long\s+as)\b"
+)
+_ANY_CONDITION = re.compile(
+    r"(?i)\b(?:if|unless|only|provided|as\s+long\s+as|when|whenever|except|subject\s+to|after|before|"
+    r"condition|conditions|depends?|depending|so\s+long\s+as)\b"
+)
+_ANTONYMS = (("before", "after"), ("more", "less"), ("minimum", "maximum"), ("increase", "decrease"),
+             ("higher", "lower"), ("earlier", "later"), ("mandatory", "optional"), ("required", "optional"),
+             ("first", "last"), ("above", "below"), ("over", "under"), ("refund", "charge"))  # fmt: skip
+_CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\s+|\s+but\s+")
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "ninety": 90, "hundred": 100, "a hundred": 100, "half": 0.5,
+}  # fmt: skip
+_QUANTITY = re.compile(
+    r"(?i)(?P<cur>[$\u20ac\u00a3])?\s?(?P<num>\d[\d,]*(?:\.\d+)?|\b(?:"
+    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+    + r")\b)(?:\s?-\s?|\s)?(?:(?:business|working|calendar|clear|full|consecutive)\s+)?"
+    + r"(?P<unit>%|per\s?cent\b|[a-z]+)?"
+)
+_UNIT_CLASS = {
+    "minute": "time", "hour": "time", "day": "time", "week": "time", "month": "time", "year": "time",
+    "%": "share", "percent": "share", "$": "money", "\u20ac": "money", "\u00a3": "money",
+    "dollar": "money", "euro": "money", "pound": "money", "km": "distance", "mile": "distance",
+}  # fmt: skip
+# Words that say how an answer is put, not what it claims ("The answer is 30 days.").
+FILLER = frozenset(
+    """
+    answer question yes correct right true sure certainly indeed according based state says
+    mention document documents context information note please
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)  # fmt: skip
+_STOP = frozenset(
+    """
+    a about above after again all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had
+    has have having he her here hers him his how i if in into is it its itself me more most my
+    of off on once only or other our ours out over own same she should so some such than that
+    the their them then there these they this those through to too under until up very was we
+    were what when where which while who whom why will with would you your yours also may might
+    must shall just get gets
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit (or currency), e.g. 14 day, 20 %, 1000 $."""
+
+    value: str
+    unit: str
+
+    @property
+    def unit_class(self) -> str:
+        return _UNIT_CLASS.get(self.unit, self.unit)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """The features of one claim or passage clause that alignment and contradiction checks compare."""
+
+    text: str
+    words: frozenset[str]
+    negations: tuple[frozenset[str], ...]
+    quantities: frozenset[Quantity]
+    absolute: bool
+    limited: bool
+    conditional: bool
+    any_condition: bool
+    antonym_words: frozenset[str]
+
+
+@lru_cache(maxsize=65536)
+def _norm_word(token: str) -> tuple[str | None, bool]:
+    """(normalised content word or None, whether the token negates)."""
+    low = token.lower().replace("\u2019", "'")
+    if low in _NEGATIONS or low.endswith("n't"):
+        base = low[:-3] if low.endswith("n't") else None
+        return (None if base is None or base in _STOP else stem(base)), True
+    if low in _NEGATED_FORMS:
+        return _NEGATED_FORMS[low], True
+    if low in _SYNONYMS:
+        return _SYNONYMS[low], False
+    if low in _STOP or low in FILLER or len(low) < 2:
+        return None, False
+    return stem(low), False
+
+
+def _unit(raw: str | None, currency: str | None) -> str:
+    if currency:
+        return currency
+    if not raw:
+        return ""
+    low = raw.lower().replace(" ", "")
+    if low in ("%", "percent"):
+        return "%"
+    return stem(low)
+
+
+def quantities(text: str) -> frozenset[Quantity]:
+    """Numbers with their units; number words count ("fourteen days" = 14 day)."""
+    found = set()
+    for m in _QUANTITY.finditer(text):
+        raw = m.group("num")
+        if raw[0].isdigit():
+            value = normalise_number(raw)
+        else:
+            n = _NUMBER_WORDS[raw.lower()]
+            value = normalise_number(str(n))
+        found.add(Quantity(value, _unit(m.group("unit"), m.group("cur"))))
+    return frozenset(found)
+
+
+def clause(text: str, *, strip_particle: bool = False) -> Clause:
+    """Features of ``text`` (a claim, or a passage clause)."""
+    body = _ANSWER_PARTICLE.sub("", text, count=1) if strip_particle else text
+    unbounded = _BOUNDS.sub(" ", body)
+    words: set[str] = set()
+    scopes: list[set[str]] = []
+    open_scopes: list[tuple[set[str], int]] = []  # (scope, content words still to take)
+    for m in _SCOPE_TOKEN.finditer(unbounded):
+        token = m.group()
+        if not token[0].isalpha() and token[0] not in "'\u2019":
+            open_scopes = []  # punctuation ends a negation's scope
+            continue
+        word, negates = _norm_word(token)
+        if negates:
+            scope = {word} if word else set()
+            scopes.append(scope)
+            open_scopes.append((scope, _SCOPE_WORDS))
+        elif word:
+            for scope, _ in open_scopes:
+                scope.add(word)
+            open_scopes = [(scope, n - 1) for scope, n in open_scopes if n > 1]
+        if word:
+            words.add(word)
+    low = body.lower()
+    return Clause(
+        text=body,
+        words=frozenset(words),
+        negations=tuple(frozenset(sc) for sc in scopes),
+        quantities=quantities(body),
+        absolute=bool(_ABSOLUTE.search(body)),
+        limited=bool(_LIMIT.search(body)),
+        conditional=bool(_CONDITION.search(body)),
+        any_condition=bool(_ANY_CONDITION.search(body)),
+        antonym_words=frozenset(w for pair in _ANTONYMS for w in pair if re.search(rf"\b{w}\b", low)),
+    )
+
+
+@lru_cache(maxsize=4096)
+def passage_clauses(passage: str) -> tuple[Clause, ...]:
+    """A passage's sentences and, for compound sentences, their clauses (cached: passages recur)."""
+    return tuple(_passage_clauses(passage))
+
+
+def _passage_clauses(passage: str) -> list[Clause]:
+    out: list[Clause] = []
+    for a, b in sentence_spans(passage):
+        sentence = passage[a:b]
+        out.append(clause(sentence))
+        parts = [p.strip() for p in _CLAUSE_SPLIT.split(sentence) if p.strip()]
+        if len(parts) > 1:
+            out.extend(clause(p) for p in parts)
+    return out
+
+
+def overlap(claim: Clause, unit: Clause) -> float:
+    """Share of the claim's content words found in ``unit``."""
+    if not claim.words:
+        return 1.0 if claim.quantities and claim.quantities <= unit.quantities else 0.0
+    return len(claim.words & unit.words) / len(claim.words)
+
+
+def conflicts(claim: Clause, unit: Clause) -> tuple[str, ...]:
+    """Why ``claim`` contradicts ``unit`` (a passage clause it is aligned with); empty when it does not."""
+    kinds: list[str] = []
+    shared = claim.words & unit.words
+    if _polarity(claim, shared) != _polarity(unit, shared):
+        kinds.append("negation")
+    if claim.absolute and not unit.absolute and unit.limited and not (claim.limited and claim.quantities):
+        kinds.append("absolute")
+    for a, b in _ANTONYMS:
+        if (a in claim.antonym_words and b in unit.antonym_words and a not in unit.antonym_words) or (
+            b in claim.antonym_words and a in unit.antonym_words and b not in unit.antonym_words
+        ):
+            kinds.append("antonym")
+            break
+    if unit.conditional and not claim.any_condition:
+        kinds.append("condition")
+    if _quantity_conflict(claim.quantities, unit.quantities):
+        kinds.append("quantity")
+    return tuple(kinds)
+
+
+def _polarity(c: Clause, shared: frozenset[str]) -> bool:
+    """Whether the shared words are negated an odd number of times in ``c``."""
+    return sum(1 for scope in c.negations if scope & shared) % 2 == 1
+
+
+def _quantity_conflict(claimed: frozenset[Quantity], stated: frozenset[Quantity]) -> bool:
+    for q in claimed:
+        if q in stated:
+            continue
+        same_class = [s for s in stated if s.unit_class == q.unit_class and s.unit_class]
+        if same_class and not any(s.value == q.value and s.unit == q.unit for s in same_class):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A claim's verdict against the passages: supported, or contradicted with the kinds of conflict."""
+
+    score: float
+    contradiction: tuple[str, ...]
+
+
+def align(
+    claim: Clause,
+    units: Sequence[Clause],
+    *,
+    min_overlap: float = 0.5,
+    margin: float = 0.15,
+    tie: float = 0.05,
+) -> Alignment:
+    """The best lexical alignment of ``claim`` and whether its closest passage clauses contradict it.
+
+    Contradicted when the best-aligned clause conflicts and no clause aligned almost as well agrees.
+    """
+    scored = sorted(((overlap(claim, u), u) for u in units), key=lambda p: p[0], reverse=True)
+    if not scored:
+        return Alignment(0.0, ())
+    best = scored[0][0]
+    if best < min_overlap or (len(claim.words) > 2 and best * len(claim.words) < 2):
+        return Alignment(best, ())
+    # Among clauses that share about as much with the claim, the most specific one (the claim covers
+    # most of it) is what the claim restates; a long clause that merely shares words does not count.
+    close = sorted(
+        ((score + 0.5 * _specificity(claim, u), u) for score, u in scored if score >= best - margin),
+        key=lambda p: p[0],
+        reverse=True,
+    )
+    top_score, top = close[0]
+    verdict = conflicts(claim, top)
+    if verdict and not any(s >= top_score - tie and not conflicts(claim, u) for s, u in close[1:]):
+        return Alignment(best, verdict)
+    return Alignment(best, ())
+
+
+def _specificity(claim: Clause, unit: Clause) -> float:
+    return len(claim.words & unit.words) / len(unit.words) if unit.words else 0.0

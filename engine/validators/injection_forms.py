@@ -1,0 +1,77 @@
+"""The other forms an injected instruction takes: other languages, encodings, invisible characters.
+
+``hidden_forms(text)`` yields ``(start, end, decoded)`` for each part of ``text`` that hides text: a
+base64 run that decodes to readable text, a leetspeak word run, invisible Unicode tag characters
+(U+E0000-E007F, which carry ASCII unseen). The caller scans ``decoded`` with its English patterns
+and reports the span. ``foreign_override`` finds "ignore the previous instructions" in other
+languages: an override verb and an instruction word close together.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterator
+
+_TAGS = re.compile("[\U000e0000-\U000e007f]+")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff]")
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
+)
+_LEET_RUN = re.compile(r"[\w@$!]*[013457@$!][\w@$!]*(?:\s+[\w@$!]+){1,8}")
+
+# Override verbs and instruction nouns in the languages seen in injection corpora.
+_OVERRIDE = (
+    r"ignora\w*|ignorez|ignorer|ignorier\w*|ignoreer|olvid\w*|oubli\w*|vergiss\w*|vergeet|negeer|dimentic\w*|esquec\w*|"
+    r"игнорир\w*|забуд\w*|забуть|忽略|无视|忘记|無視|忘れ|무시|잊어|تجاهل|התעלם"
+)
+_INSTRUCTION = (
+    r"instru\w*|anweisung\w*|regeln|reglas|règles|regole|regras|richtlijn\w*|инструкц\w*|правил\w*|"
+    r"指令|指示|说明|規則|命令|지시|تعليمات|הוראות"
+)
+_FOREIGN = re.compile(
+    rf"(?i)(?:{_OVERRIDE}).{{0,60}}?(?:{_INSTRUCTION})|(?:{_INSTRUCTION}).{{0,20}}?(?:{_OVERRIDE})"
+)
+
+
+def _readable(raw: bytes) -> str | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    printable = sum(ch.isprintable() or ch.isspace() for ch in text)
+    return text if text and printable / len(text) > 0.95 and " " in text else None
+
+
+def hidden_forms(text: str) -> Iterator[tuple[int, int, str]]:
+    """Spans of hidden text and what they say."""
+    for m in _TAGS.finditer(text):
+        yield m.start(), m.end(), "".join(chr(ord(ch) - 0xE0000) for ch in m.group())
+    if _INVISIBLE.search(text):
+        cleaned = _INVISIBLE.sub("", text)
+        if cleaned != text:
+            yield 0, len(text), cleaned
+    for m in _BASE64.finditer(text):
+        chunk = m.group()
+        try:
+            raw = base64.b64decode(chunk + "=" * (-len(chunk) % 4), validate=True)
+        except (binascii.Error, ValueError):
+            continue
+        decoded = _readable(raw)
+        if decoded is not None:
+            yield m.start(), m.end(), decoded
+    if any(ch in text for ch in "013457@$!"):
+        for m in _LEET_RUN.finditer(text):
+            yield m.start(), m.end(), m.group().lower().translate(_LEET)
+
+
+def has_tag_characters(text: str) -> list[tuple[int, int]]:
+    """Spans of invisible Unicode tag characters: never in honest text, a known smuggling channel."""
+    return [(m.start(), m.end()) for m in _TAGS.finditer(text)]
+
+
+def foreign_override(text: str) -> list[tuple[int, int]]:
+    """Spans where an override verb and an instruction word meet (any of the languages above)."""
+    return [(m.start(), m.end()) for m in _FOREIGN.finditer(text)]

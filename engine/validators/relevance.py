@@ -1,0 +1,106 @@
+"""Relevance: does the answer address its question? Code ``relevance.off_question``; Rego decides per tenant.
+
+Two cheap checks. The answer type: "how long/soon/quickly" wants a duration, "how much" an amount,
+"how many" a number. The focus: of the question's content words, those the retrieved context
+mentions least (the specific ones, e.g. "acknowledge" in "How quickly does Harbor Mutual acknowledge
+a complaint?") must appear in the answer, unless the answer is a terse restatement ("14 days.").
+"""
+
+from __future__ import annotations
+
+import re
+
+from engine.validators.base import Finding, Span, Subject, ValidatorResult
+from engine.validators.claims import clause, passage_clauses
+
+RELEVANCE_MESSAGES = {"relevance.off_question": "the answer does not address the question asked"}
+
+_WANTS_DURATION = re.compile(
+    r"(?i)\bhow\s+(?:long|soon|quickly|fast|often)\b|\bwithin\s+how\s+(?:many|long)\b|\bhow\s+many\s+"
+    r"(?:days|weeks|months|years|hours)\b|\bwhen\s+(?:must|should|do|does|will|can)\b"
+)
+_WANTS_AMOUNT = re.compile(
+    r"(?i)\bhow\s+much\b|\bwhat\s+is\s+the\s+(?:excess|limit|maximum|minimum|cost|price|fee)\b"
+)
+_WANTS_NUMBER = re.compile(r"(?i)\bhow\s+many\b")
+_TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year"})
+_TIME_WORDS = re.compile(
+    r"(?i)\b(?:immediately|straight away|at once|same day|next day|as soon as|annually|monthly|daily|"
+    r"weekly)\b"
+)
+# Words of the question's form rather than its subject.
+_QUESTION_FORM = frozenset(
+    "quick quickly soon long fast often much many can know tell need want please".split()  # noqa: SIM905
+)
+# Up to this many content words an answer is terse: it restates a value and is judged by its type.
+_TERSE_WORDS = 3
+
+
+class RelevanceCheck:
+    """The ``relevance`` validator: one ``relevance.off_question`` finding spanning the answer, or a pass."""
+
+    name = "relevance"
+
+    def check(self, subject: Subject) -> ValidatorResult:
+        """Never raises: an unexpected error becomes the result's ``error``."""
+        try:
+            off = self._off_question(subject)
+        except Exception as exc:  # a validator must never take the gate down with it
+            return ValidatorResult(self.name, passed=False, error=f"{type(exc).__name__}: {exc}"[:200])
+        if not off:
+            return ValidatorResult(self.name, passed=True)
+        text = subject.text
+        start = len(text) - len(text.lstrip())
+        span = Span(start, start + len(text.strip()))
+        finding = Finding(
+            "relevance.off_question", f"{RELEVANCE_MESSAGES['relevance.off_question']}: {off}", (span,)
+        )
+        return ValidatorResult(self.name, passed=False, findings=(finding,))
+
+    def _off_question(self, subject: Subject) -> str:
+        question, answer = subject.question.strip(), subject.text.strip()
+        if not question or not answer:
+            return ""
+        a = clause(answer, strip_particle=True)
+        if not _type_fits(question, answer, a.quantities):
+            return "answer type"
+        if len(a.words) <= _TERSE_WORDS:
+            return ""
+        q_words = clause(question).words - _QUESTION_FORM
+        if not q_words:
+            return ""
+        if not q_words & a.words:
+            return "no question word"
+        units = [u.words for p in subject.context for u in passage_clauses(p.text)]
+        df = {w: sum(1 for u in units if w in u) for w in q_words}
+        known = {w: n for w, n in df.items() if n > 0}
+        if not known or len(known) < 2:
+            return ""
+        rarest = min(known.values())
+        focus = {w for w, n in known.items() if n == rarest}
+        # The focus must be specific (rarer than the question's other words) before it can decide.
+        if rarest < max(known.values()) and not focus & a.words:
+            return "question focus missing"
+        return ""
+
+
+def _type_fits(question: str, answer: str, quantities: frozenset) -> bool:  # type: ignore[type-arg]
+    if _WANTS_DURATION.search(question):
+        return (
+            any(q.unit in _TIME_UNITS for q in quantities)
+            or bool(_TIME_WORDS.search(answer))
+            or _negative(answer)
+        )
+    if _WANTS_AMOUNT.search(question) or _WANTS_NUMBER.search(question):
+        return bool(quantities) or _negative(answer)
+    return True
+
+
+def _negative(answer: str) -> bool:
+    # "There is no limit" or "we cannot say" answers the question too: grounding judges whether it is true.
+    return bool(re.search(r"(?i)\b(?:no|not|never|none|cannot|unlimited)\b|n't\b", answer))
+
+
+def relevance_validator() -> RelevanceCheck:
+    """The ``relevance`` validator (see ``RelevanceCheck``)."""
+    return RelevanceCheck()
