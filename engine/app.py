@@ -195,6 +195,7 @@ def _gate(name: str, settings: Settings, codec: GovernedCodec) -> GateHandler:
 def _augmenter(settings: Settings, codec: GovernedCodec) -> StageHandler:
     from engine.quality.expectations import BatchQualityCheck
     from engine.stages.augment import MAX_CHUNK_CHARS, Augmenter
+    from engine.validators.injection import scan_passages
 
     model = embedder(settings)
     quality = BatchQualityCheck(
@@ -209,6 +210,7 @@ def _augmenter(settings: Settings, codec: GovernedCodec) -> StageHandler:
         store=vector_store(settings, model.dimension),
         quality=quality,
         audit=AuditWriter(settings, codec, "quality"),
+        screen=scan_passages,
     )
 
 

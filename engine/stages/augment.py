@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -46,6 +47,8 @@ class Augmenter(StageHandler):
     store: VectorStore = field(kw_only=True)
     quality: BatchQualityCheck = field(kw_only=True)
     audit: AuditWriter = field(kw_only=True)
+    # Reasons to quarantine each text (instructions aimed at the model: a poisoned document), or ().
+    screen: Callable[[list[str]], list[tuple[str, ...]]] = field(kw_only=True)
 
     def __post_init__(self) -> None:
         self.observers.append(self.audit)
@@ -65,8 +68,16 @@ class Augmenter(StageHandler):
                 self.store.delete_document(payload["doc_id"], payload["version"])
             else:
                 upserts.append(i)
-        if upserts:
-            for i, result in zip(upserts, self._index([batch[i] for i in upserts]), strict=True):
+        clean = []
+        for i, reasons in zip(
+            upserts, self.screen([batch[i].envelope.payload["text"] for i in upserts]), strict=True
+        ):
+            if reasons:
+                results[i] = self._poisoned(batch[i], reasons)
+            else:
+                clean.append(i)
+        if clean:
+            for i, result in zip(clean, self._index([batch[i] for i in clean]), strict=True):
                 results[i] = result
         metrics.VECTOR_STORE_CHUNKS.set(self.store.count())
         return results
@@ -112,6 +123,14 @@ class Augmenter(StageHandler):
             self.store.upsert_document(p["doc_id"], p["version"], chunks, vectors[row : row + len(chunks)])
             row += len(chunks)
         return results
+
+    def _poisoned(self, doc: Inbound, reasons: tuple[str, ...]) -> Result:
+        """A document carrying instructions for the model is held, never indexed, whatever its quality."""
+        log.warning(
+            "stage=augment document held reasons=%s doc=%s", ",".join(reasons), doc.envelope.payload["doc_id"]
+        )
+        verdict = QualityVerdict(False, reasons)
+        return Result(emits=(self._quarantine([doc], reasons, {}),), context=verdict)
 
     def emitted(self, item: Inbound, result: Result) -> list[Output]:
         verdict = result.context
