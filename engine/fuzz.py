@@ -342,7 +342,8 @@ def mutate(rng: random.Random, valid: bytes) -> bytes | None:
         return valid
     doc = json.loads(valid)
     for _ in range(rng.randrange(1, 3)):
-        if rng.random() < 0.7:  # mostly inside the payload: past the envelope, into the stage's own code
+        inside = isinstance(doc, dict) and isinstance(doc.get("payload"), dict)
+        if inside and rng.random() < 0.7:  # mostly inside the payload: past the envelope, into the stage
             doc["payload"] = _odd_json(rng, doc["payload"])
         else:
             doc = _odd_json(rng, doc)
