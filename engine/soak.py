@@ -123,9 +123,10 @@ class Outages:
         up()
         self.windows.append((what, start, end))
 
-    def covers(self, when: float, affected: set[str]) -> bool:
-        # A second of margin at each end: a decision stamped just as the service stopped was made before.
-        return any(w in affected and s + 1 < when < e - 1 for w, s, e in self.windows)
+    def covering(self, when: float, affected: set[str]) -> str | None:
+        """The outage of an affected service at ``when``, if any. A second of margin at each end: a
+        decision stamped just as the service stopped was made before it stopped."""
+        return next((w for w, s, e in self.windows if w in affected and s + 1 < when < e - 1), None)
 
 
 def run(settings: Settings, duration: float, say: Callable[[str], None] = print) -> SoakReport:
@@ -213,10 +214,15 @@ def run(settings: Settings, duration: float, say: Callable[[str], None] = print)
     report.exactly_once = sum(1 for n in counts.values() if n == 1)
     report.lost = sum(1 for n in counts.values() if n == 0)
     report.duplicated = sum(1 for n in counts.values() if n > 1)
+    by_outage: Counter[str] = Counter()
     for _cause, approved_at, gate in decisions:
         affected = {"opa", "model"} if gate == "release" else {"opa"}
-        if approved_at is not None and outages.covers(approved_at, affected):
+        hit = outages.covering(approved_at, affected) if approved_at is not None else None
+        if hit:
             report.approved_while_down += 1
+            by_outage[f"{gate} during {hit}"] += 1
+    if by_outage:
+        say(f"soak: approved while down: {dict(by_outage)}")
     shutil.rmtree(run_dir, ignore_errors=True)
     return report
 
@@ -250,10 +256,13 @@ def _traffic(settings: Settings, sent: list[str], stop: threading.Event) -> None
                 )
                 topic = settings.topics.prompts_requested
             else:
+                # A text of its own per draft: the release gate must ask the model endpoint for its
+                # embeddings (no cache hit), so a model outage is a check that cannot run.
+                sentence = GROUNDED.replace("claims", f"claims under plan {_word(i)}")
                 payload = {
                     "question": "What is the water damage excess?",
-                    "answer": GROUNDED,
-                    "context": CONTEXT,
+                    "answer": sentence,
+                    "context": [{"id": "home-water#0", "text": f"{sentence} {CONTEXT[0]['text']}"}],
                     "model": "scripted",
                     "template_version": "rag-answer@2",
                     "prompt_id": "p",
@@ -277,6 +286,16 @@ def _traffic(settings: Settings, sent: list[str], stop: threading.Event) -> None
         producer.poll(0)
         stop.wait(1 / RATE_PER_SECOND)
     producer.flush(120)
+
+
+def _word(i: int) -> str:
+    """A distinct word of letters for each number (digits would be claims the context must state)."""
+    letters = ""
+    while True:
+        i, r = divmod(i, 26)
+        letters += chr(ord("a") + r)
+        if i == 0:
+            return f"plan{letters}".replace("plan", "q")
 
 
 def _acknowledged(sent: list[str], ident: str) -> Callable[[Any, Any], None]:
