@@ -123,10 +123,17 @@ class Outages:
         up()
         self.windows.append((what, start, end))
 
-    def covering(self, when: float, affected: set[str]) -> str | None:
-        """The outage of an affected service at ``when``, if any. A second of margin at each end: a
-        decision stamped just as the service stopped was made before it stopped."""
-        return next((w for w, s, e in self.windows if w in affected and s + 1 < when < e - 1), None)
+    def covering(self, when: float, sent_at: float, needs_model: bool) -> str | None:
+        """The outage during which a decision stamped ``when`` could not have been made, if any. OPA
+        answers no decision from memory; the model's embeddings are cached by text, so only an input
+        sent after the model stopped (a text it never embedded) needs it. A second of margin at each
+        end: a decision stamped just as a service stopped was made before it stopped."""
+        for what, start, end in self.windows:
+            if not start + 1 < when < end - 1:
+                continue
+            if what == "opa" or (what == "model" and needs_model and sent_at > start):
+                return what
+        return None
 
 
 def run(settings: Settings, duration: float, say: Callable[[str], None] = print) -> SoakReport:
@@ -163,10 +170,11 @@ def run(settings: Settings, duration: float, say: Callable[[str], None] = print)
     members = Members(env, run_dir)
     outages = Outages()
     sent: list[str] = []
+    sent_at: dict[str, float] = {}
     try:
         for stage, instance in (("admission", 0), ("release", 0), ("release", 1)):
             members.start(stage, instance)
-        traffic = threading.Thread(target=_traffic, args=(soak, sent, stop_traffic), daemon=True)
+        traffic = threading.Thread(target=_traffic, args=(soak, sent, sent_at, stop_traffic), daemon=True)
         traffic.start()
         started = time.monotonic()
 
@@ -215,9 +223,10 @@ def run(settings: Settings, duration: float, say: Callable[[str], None] = print)
     report.lost = sum(1 for n in counts.values() if n == 0)
     report.duplicated = sum(1 for n in counts.values() if n > 1)
     by_outage: Counter[str] = Counter()
-    for _cause, approved_at, gate in decisions:
-        affected = {"opa", "model"} if gate == "release" else {"opa"}
-        hit = outages.covering(approved_at, affected) if approved_at is not None else None
+    for cause, approved_at, gate in decisions:
+        hit = None
+        if approved_at is not None and cause in sent_at:
+            hit = outages.covering(approved_at, sent_at[cause], needs_model=gate == "release")
         if hit:
             report.approved_while_down += 1
             by_outage[f"{gate} during {hit}"] += 1
@@ -239,7 +248,7 @@ def _broker_down(run_dir: Path, libs: Path, node: kafka.BrokerNode) -> None:
     kafka.restart_node(libs, run_dir, node)
 
 
-def _traffic(settings: Settings, sent: list[str], stop: threading.Event) -> None:
+def _traffic(settings: Settings, sent: list[str], sent_at: dict[str, float], stop: threading.Event) -> None:
     """Prompts to the admission gate and drafts to the release gate, acknowledged by all in-sync replicas."""
     producer = Producer({**config.producer(settings), "acks": "all"})
     i = 0
@@ -282,6 +291,7 @@ def _traffic(settings: Settings, sent: list[str], stop: threading.Event) -> None
                 key=ident.encode(),
                 on_delivery=_acknowledged(sent, ident),
             )
+            sent_at[ident] = time.time()
         i += 1
         producer.poll(0)
         stop.wait(1 / RATE_PER_SECOND)
