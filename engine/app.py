@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from engine.audit.writer import AuditWriter
 from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
-from engine.errors import ConfigError, PolicyUnavailable
+from engine.errors import ConfigError, InfrastructureUnavailable, PolicyUnavailable
 from engine.gates.admission import admission_route
 from engine.gates.policy_gate import PolicyGate
 from engine.gates.release import release_route
@@ -178,9 +178,23 @@ def stage(name: str, settings: Settings, registry: ContractRegistry) -> Transact
     return TransactionalProcessor(settings, name, inputs, handler.handle, handler.observers, consumer)
 
 
+def outage_aware(embed: Embed) -> Embed:
+    """An embedding call whose outages (timeouts, an unreachable endpoint) raise InfrastructureUnavailable,
+    which validators pass through: the gate waits for the endpoint instead of rejecting what it checks."""
+    from engine.models.embeddings import EmbeddingTimeout, EmbeddingUnavailable
+
+    def call(texts: Sequence[str]) -> Any:
+        try:
+            return embed(texts)
+        except (EmbeddingTimeout, EmbeddingUnavailable) as exc:
+            raise InfrastructureUnavailable(f"embedding: {exc}") from exc
+
+    return call
+
+
 def _gate(name: str, settings: Settings, codec: GovernedCodec) -> GateHandler:
     policy = policy_client(settings)
-    embed = embedder(settings).embed if name == "release" else None
+    embed = outage_aware(embedder(settings).embed) if name == "release" else None
     return GateHandler(
         name,
         codec,

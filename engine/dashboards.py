@@ -229,6 +229,11 @@ def pipeline() -> Dashboard:
             _ts("In-flight messages (consumed, not committed)", "short",
                 (f"sum by (stage) (governor_in_flight_messages{{{s}}})", "{{stage}}")),
         ]),
+        ("Outages", [
+            _ts("Stages blocked on an outage (1 = waiting)", "short",
+                (f"max by (stage) (governor_stage_blocked{{{s}}})", "{{stage}}")),
+            _rate_ts("Seconds blocked /s", "governor_stage_blocked_seconds_total", "stage", s),
+        ]),
         ("Consumer lag", [
             _ts("Consumer lag by group and topic", "short", (lag_sum, "{{group}} {{topic}}")),
             _ts("Consumer lag by partition", "short", (lag, "{{group}} {{topic}}[{{partition}}]")),

@@ -21,7 +21,12 @@ class ContractViolation(ContractError):
         super().__init__(f"{contract}: {path}: {rule}: {message}")
 
 
-class PolicyUnavailable(GovernorError):
+class InfrastructureUnavailable(GovernorError):
+    """A service a check needs (a model, an embedding endpoint, a store, OPA) cannot answer now. Never an
+    outcome for the message that met it: the stage rewinds the batch and waits for the service."""
+
+
+class PolicyUnavailable(InfrastructureUnavailable):
     """OPA could not be reached or gave no usable answer after retries."""
 
 

@@ -56,6 +56,14 @@ STAGE_LATENCY = Histogram(
 BATCH_SIZE = Histogram(
     "governor_batch_size", "Messages per processed batch.", ["stage"], buckets=SIZE_BUCKETS
 )
+STAGE_BLOCKED = Gauge(
+    "governor_stage_blocked",
+    "1 while a stage waits out an outage (its batch rewound and retried with backoff), else 0.",
+    ["stage"],
+)
+STAGE_BLOCKED_SECONDS = Counter(
+    "governor_stage_blocked_seconds", "Time a stage spent backing off before retrying a batch.", ["stage"]
+)
 IN_FLIGHT = Gauge("governor_in_flight_messages", "Messages consumed but not yet committed.", ["stage"])
 CONSUMER_LAG = Gauge(
     "governor_consumer_lag_messages",
@@ -87,6 +95,8 @@ def prime_stage(stage: str, gate: str | None = None) -> None:
     for outcome in ("committed", "aborted"):
         TRANSACTIONS.labels(stage, outcome)
     IN_FLIGHT.labels(stage).set(0)
+    STAGE_BLOCKED.labels(stage).set(0)
+    STAGE_BLOCKED_SECONDS.labels(stage)
     if gate:
         for reason in ("policy_unavailable", "validator_error"):
             DECISIONS.labels(gate, "rejected", reason)

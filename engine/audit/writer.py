@@ -1,12 +1,13 @@
 """Writes audit records into the gate's transaction and keeps each chain's head.
 
-Heads advance only when the transaction commits; on (re)assignment a chain's head is recovered
-from the committed records on the audit topic, so a restarted or rebalanced gate continues it.
+Heads advance only when the transaction commits. Each chain's head is committed as the metadata of its
+source partition's offset in the same transaction, so on (re)assignment it comes back with the committed
+offset: constant-time, atomic with the offsets, and fenced with the consumer group (a zombie member's
+transaction is refused, its audit records and head with it, so a chain cannot fork).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -16,16 +17,12 @@ from engine import metrics
 from engine.audit import chain
 from engine.contracts.codec import GovernedCodec
 from engine.envelope import Envelope
-from engine.errors import GovernorError
 from engine.pipeline.processor import BatchObserver
-from engine.pipeline.reader import RangeUnreadable, TopicReader
 from engine.pipeline.records import Output, Record
 from engine.settings import Settings
 
 log = logging.getLogger(__name__)
 AUDIT_CONTRACT = "governance.audit@1"
-RECOVERY_WINDOW = 500
-RECOVERY_TIMEOUT_SECONDS = 60.0
 
 
 class AuditWriter(BatchObserver):
@@ -66,6 +63,13 @@ class AuditWriter(BatchObserver):
             self.topic, value, cid.encode(), headers, partition=self.audit_partition(subject["partition"])
         )
 
+    def offset_metadata(self, topic: str, partition: int) -> str | None:
+        """The chain's head after this batch, committed as the source offset's metadata in the same
+        transaction: the head and the offsets it follows commit (or abort, or get fenced) together."""
+        cid = chain.chain_id(self.gate, topic, partition)
+        head = self._pending.get(cid, self._heads.get(cid))
+        return None if head is None else f"{head.seq}:{head.hash}"
+
     def committed(self, records: list[Record]) -> None:
         self._heads.update(self._pending)
         self._pending.clear()
@@ -74,49 +78,27 @@ class AuditWriter(BatchObserver):
         self._pending.clear()
 
     def assigned(self, partitions: list[TopicPartition]) -> None:
-        """Find the committed head of each newly assigned source partition's chain."""
+        """Each newly assigned source partition's chain continues from the head committed with its offset:
+        one committed() call by the processor, no read of the audit topic."""
         for tp in partitions:
             cid = chain.chain_id(self.gate, tp.topic, tp.partition)
-            head = self._find_head(cid, self.audit_partition(tp.partition))
+            head = parse_head(tp.metadata)
             if head is None:
                 self._heads.pop(cid, None)
+                if tp.metadata:  # something else wrote the offsets: the chain cannot be continued
+                    metrics.AUDIT_CHAIN_BREAKS.labels(self.gate).inc()
+                    log.error("audit chain %s: committed head %r is unreadable; a new chain starts",
+                              cid, tp.metadata[:100])  # fmt: skip
+                elif tp.offset >= 0:
+                    log.warning("audit chain %s: committed offset %s carries no head; a new chain starts",
+                                cid, tp.offset)  # fmt: skip
             else:
                 self._heads[cid] = head
 
-    def _find_head(self, cid: str, partition: int) -> chain.ChainHead | None:
-        """Scan back window by window from the end for the chain's last committed record."""
-        with TopicReader(self.settings, "audit-recovery") as reader:
-            reader.assign([self.topic], partitions=[partition])
-            low, end = reader.bounds(self.topic, partition)
-            while end > low:
-                start = max(low, end - RECOVERY_WINDOW)
-                last = self._last_in_range(reader, cid, partition, start, end)
-                if last is not None:
-                    return last
-                end = start
-            return None
 
-    def _last_in_range(
-        self, reader: TopicReader, cid: str, partition: int, start: int, end: int
-    ) -> chain.ChainHead | None:
-        reader.assign([self.topic], start={(self.topic, partition): start}, partitions=[partition])
-        reader.bound(self.topic, partition, end)
-        found: dict[str, Any] | None = None
-        try:
-            for msg in reader.to_end(timeout=RECOVERY_TIMEOUT_SECONDS):
-                if msg.key == cid.encode() and msg.value is not None:
-                    found = json.loads(msg.value)["payload"]
-        except RangeUnreadable as exc:
-            raise GovernorError(
-                f"audit chain {cid}: could not read {self.topic}[{partition}] up to offset {end} "
-                f"in {RECOVERY_TIMEOUT_SECONDS:.0f}s (an open transaction or a slow broker); not "
-                "starting the chain from a head that may be stale"
-            ) from exc
-        if found is None:
-            return None
-        if chain.record_hash(found) != found.get("hash"):
-            metrics.AUDIT_CHAIN_BREAKS.labels(self.gate).inc()
-            log.error(
-                "audit chain %s: head at seq %s does not verify; continuing from it", cid, found.get("seq")
-            )
-        return chain.ChainHead(int(found["seq"]), str(found["hash"]))
+def parse_head(metadata: str | None) -> chain.ChainHead | None:
+    """``seq:hash`` (as committed with an offset) as a chain head; None for no or unreadable metadata."""
+    seq, _, digest = (metadata or "").partition(":")
+    if not seq.isdigit() or len(digest) != 64:
+        return None
+    return chain.ChainHead(int(seq), digest)

@@ -17,6 +17,7 @@ from engine.gates.policy_gate import GateItem, PolicyGate, Verdict
 from engine.pipeline.dead_letter import reason_for
 from engine.pipeline.handler import Emit, Inbound, Result, StageHandler
 from engine.pipeline.records import Output, Record
+from engine.policy.decision import POLICY_UNAVAILABLE
 from engine.validators.base import Subject
 
 REVISION_REFRESH_SECONDS = 30.0
@@ -55,6 +56,7 @@ class GateHandler(StageHandler):
     def process(self, batch: list[Inbound]) -> list[Result]:
         self._refresh_revision()
         verdicts = self.gate.decide([GateItem(i.envelope, self.route.subject(i.envelope)) for i in batch])
+        _wait_out_outages(verdicts)
         results = []
         for item, verdict in zip(batch, verdicts, strict=True):
             make = self.route.approved if verdict.outcome == "approved" else self.route.rejected
@@ -110,6 +112,14 @@ class GateHandler(StageHandler):
             latency_ms=verdict.latency_ms if verdict else 0.0,
         )
         return self.audit.output(record, envelope)
+
+
+def _wait_out_outages(verdicts: list[Verdict]) -> None:
+    """Fail closed means never approve, not reject for good: a batch OPA could not decide is raised, so
+    the processor rewinds it and backs off until OPA answers again."""
+    for verdict in verdicts:
+        if any(reason.code == POLICY_UNAVAILABLE for reason in verdict.reasons):
+            raise PolicyUnavailable(f"{verdict.reasons[0].message}; the batch waits for OPA")
 
 
 def _verdict(context: object) -> Verdict | None:

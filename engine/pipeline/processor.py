@@ -2,8 +2,10 @@
 produced records together with the consumer offsets in one Kafka transaction.
 
 A batch either commits whole (outputs visible to read_committed readers, offsets advanced) or
-aborts whole (the consumer is rewound and the batch is handled again). A fenced or fatal error
-ends the loop with an exception, so a zombie member stops instead of writing duplicates.
+aborts whole (the consumer is rewound and the batch is handled again). A handler that raises (an
+outage: a model, a store or OPA cannot answer) blocks the stage: the batch is rewound and retried with
+backoff, never turned into an outcome. A transaction that keeps failing ends the loop after a bound,
+and a fenced or fatal error at once, so a supervisor restarts the member and a zombie writes nothing.
 """
 
 from __future__ import annotations
@@ -18,13 +20,21 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 
 from engine import metrics
+from engine.errors import GovernorError
 from engine.kafka import config
+from engine.pipeline import membership
+from engine.pipeline.lag import LagReporter
 from engine.pipeline.records import Output, Record
 from engine.settings import Settings
 
 log = logging.getLogger(__name__)
 INITIAL_BACKOFF_SECONDS = 0.5
 MAX_BACKOFF_SECONDS = 30.0
+# Transactions that fail this many times in a row are not transient (an ACL refusing a topic, a record
+# too large): the member exits naming the cause instead of re-running its handler forever.
+MAX_FAILED_TRANSACTIONS = 6
+SESSION_TIMEOUT_MS = 15000
+COMMITTED_ATTEMPTS = 3
 
 
 Handler = Callable[[list[Record]], list[Output]]
@@ -35,16 +45,25 @@ class BatchObserver:
     chain's head or a benchmark's clock, observes them instead of wrapping the handler."""
 
     def assigned(self, partitions: list[TopicPartition]) -> None:
-        """Partitions were assigned to this member (before any of their records is handled)."""
+        """Partitions were assigned to this member (before any of their records is handled); each carries
+        its committed offset and the metadata committed with it."""
 
     def handling(self, records: list[Record]) -> None:
         """A batch is about to be handled."""
+
+    def offset_metadata(self, topic: str, partition: int) -> str | None:
+        """Metadata to commit with this partition's offset in the batch's transaction (None: none)."""
+        return None
 
     def committed(self, records: list[Record]) -> None:
         """The batch's transaction committed: its outputs are visible and its offsets advanced."""
 
     def aborted(self, records: list[Record]) -> None:
         """The batch was undone and will be handled again."""
+
+
+class TransactionFailing(GovernorError):
+    """Transactions kept failing with an error Kafka does not call fatal; the member exits."""
 
 
 class TransactionalProcessor:
@@ -62,13 +81,17 @@ class TransactionalProcessor:
         self.settings, self.stage, self.topics, self.handler = settings, stage, list(topics), handler
         self.observers = list(observers)
         self.group = settings.group(stage)
+        instance = settings.transactional_id(stage)
         # Static membership under the same id as the transactional producer: a restarted member takes
-        # its predecessor's place at once instead of waiting out the session timeout.
-        member = {"group.instance.id": settings.transactional_id(stage), "session.timeout.ms": 15000}
+        # its predecessor's place at once instead of waiting out the session timeout. A live member
+        # holding the id is refused here, before init_transactions would fence it.
+        membership.claim(settings, self.group, instance, SESSION_TIMEOUT_MS / 1000)
+        member = {"group.instance.id": instance, "session.timeout.ms": SESSION_TIMEOUT_MS}
+        lag = LagReporter(self.group).consumer_settings()
         self.consumer = Consumer(
-            config.consumer(settings, self.group, **{**member, **(consumer_overrides or {})})
+            config.consumer(settings, self.group, **{**member, **lag, **(consumer_overrides or {})})
         )
-        self.producer = Producer(config.transactional_producer(settings, settings.transactional_id(stage)))
+        self.producer = Producer(config.transactional_producer(settings, instance))
         self.producer.init_transactions(30)
         metrics.prime_stage(stage, gate=stage if stage in ("admission", "release") else None)
         # Metric children looked up once, not per message.
@@ -76,17 +99,21 @@ class TransactionalProcessor:
         self._produced = _children(lambda topic: metrics.MESSAGES_OUT.labels(stage, topic))
         self._transactions = _children(lambda outcome: metrics.TRANSACTIONS.labels(stage, outcome))
         self._in_flight = metrics.IN_FLIGHT.labels(stage)
-        self._last_lag_check = 0.0
+        self._blocked = metrics.STAGE_BLOCKED.labels(stage)
+        self._blocked_seconds = metrics.STAGE_BLOCKED_SECONDS.labels(stage)
         self._backoff = INITIAL_BACKOFF_SECONDS
+        self._failed_transactions = 0
+        self._open = False
+        self._stop = threading.Event()
         self.committed_batches = 0
 
     def run(self, stop: threading.Event | None = None, idle_exit_seconds: float | None = None) -> None:
         """Process until ``stop`` is set (or nothing arrives for idle_exit_seconds)."""
-        stop = stop or threading.Event()
+        self._stop = stop or threading.Event()
         self.consumer.subscribe(self.topics, on_assign=self._assigned)
         idle_since = time.monotonic()
         try:
-            while not stop.is_set():
+            while not self._stop.is_set():
                 if self.process_batch():
                     idle_since = time.monotonic()
                 elif idle_exit_seconds is not None and time.monotonic() - idle_since > idle_exit_seconds:
@@ -95,6 +122,11 @@ class TransactionalProcessor:
             self.close()
 
     def close(self) -> None:
+        """Abort a transaction left open (an error mid-commit), leave the group, deliver what is queued."""
+        if self._open:
+            with contextlib.suppress(KafkaException):
+                self.producer.abort_transaction(10)
+            self._open = False
         with contextlib.suppress(RuntimeError):  # already closed
             self.consumer.close()
         with contextlib.suppress(KafkaException):  # a fenced producer has nothing left to deliver
@@ -102,14 +134,28 @@ class TransactionalProcessor:
 
     def _assigned(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         log.info("stage=%s assigned=%s", self.stage, [(p.topic, p.partition) for p in partitions])
+        committed = self._committed(partitions) if partitions else []
         for observer in self.observers:
-            observer.assigned(partitions)
+            observer.assigned(committed)
+
+    def _committed(self, partitions: list[TopicPartition]) -> list[TopicPartition]:
+        """The committed offsets (and their metadata) of newly assigned partitions: one broker call."""
+        for attempt in range(1, COMMITTED_ATTEMPTS + 1):
+            try:
+                return list(self.consumer.committed(partitions, timeout=10))
+            except KafkaException as exc:
+                if attempt == COMMITTED_ATTEMPTS:
+                    raise GovernorError(
+                        f"stage {self.stage}: could not read the committed offsets of "
+                        f"{[(p.topic, p.partition) for p in partitions]}: {exc.args[0].str()}"
+                    ) from exc
+                time.sleep(attempt)
+        raise AssertionError("unreachable")
 
     def process_batch(self) -> int:
         """Consume and handle one batch; returns how many input messages were committed."""
         messages = self._consume()
         if not messages:
-            self._report_lag()
             return 0
         for msg in messages:
             self._consumed[msg.topic].inc()
@@ -119,31 +165,64 @@ class TransactionalProcessor:
             observer.handling(messages)
         try:
             outputs = self.handler(messages)
-        except Exception:
-            # Handlers dead-letter what is wrong with a message; what escapes is infrastructure (a model
-            # or store unreachable): rewind, back off, and handle the batch again instead of dying on it.
-            log.exception("stage=%s batch failed, retrying in %.1fs", self.stage, self._backoff)
-            self._abort(messages, transaction_open=False)
-            time.sleep(self._backoff)
-            self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
+        except Exception as exc:
+            # Handlers dead-letter what is wrong with a message; what escapes is an outage (a model, a store
+            # or OPA cannot answer): rewind, back off, and handle the batch again; never an outcome.
+            self._wait_out(messages, exc)
             return 0
+        self._blocked.set(0)
         self._backoff = INITIAL_BACKOFF_SECONDS
         try:
             self._commit(messages, outputs)
         except KafkaException as exc:
-            err = exc.args[0]
-            if err.fatal() or err.code() in (KafkaError._FENCED, KafkaError.PRODUCER_FENCED):
-                self._transactions["fatal"].inc()
-                raise
-            log.warning("stage=%s transaction failed, batch will be handled again: %s", self.stage, err)
-            self._abort(messages)
+            self._transaction_failed(messages, exc)
             return 0
+        # The transaction is committed: nothing below may abort it or produce the batch again.
+        self._failed_transactions = 0
+        self._transactions["committed"].inc()
+        for observer in self.observers:
+            observer.committed(messages)
         metrics.STAGE_LATENCY.labels(self.stage).observe(time.perf_counter() - started)
         metrics.BATCH_SIZE.labels(self.stage).observe(len(messages))
         self._in_flight.set(0)
         self.committed_batches += 1
-        self._report_lag()
         return len(messages)
+
+    def _wait_out(self, messages: list[Record], exc: Exception) -> None:
+        log.warning(
+            "stage=%s blocked, batch of %d rewound, retrying in %.1fs: %s: %s",
+            self.stage, len(messages), self._backoff, type(exc).__name__, exc,
+        )  # fmt: skip
+        log.debug("stage=%s handler error", self.stage, exc_info=exc)
+        self._blocked.set(1)
+        self._abort(messages, transaction_open=False)
+        self._sleep(self._backoff)
+        self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
+
+    def _transaction_failed(self, messages: list[Record], exc: KafkaException) -> None:
+        err = exc.args[0]
+        if err.fatal() or err.code() in (KafkaError._FENCED, KafkaError.PRODUCER_FENCED):
+            self._transactions["fatal"].inc()
+            raise exc
+        self._failed_transactions += 1
+        self._abort(messages)
+        if self._failed_transactions >= MAX_FAILED_TRANSACTIONS:
+            raise TransactionFailing(
+                f"stage {self.stage}: {self._failed_transactions} transactions in a row failed, the last "
+                f"with {err.name()}: {err.str()}; exiting so a supervisor restarts the stage"
+            ) from exc
+        backoff = min(INITIAL_BACKOFF_SECONDS * 2 ** (self._failed_transactions - 1), MAX_BACKOFF_SECONDS)
+        log.warning(
+            "stage=%s transaction failed (%d in a row), batch handled again in %.1fs: %s",
+            self.stage, self._failed_transactions, backoff, err,
+        )  # fmt: skip
+        self._sleep(backoff)
+
+    def _sleep(self, seconds: float) -> None:
+        """Back off, but wake for a stop; blocked time is counted so dashboards show the stage waiting."""
+        started = time.monotonic()
+        self._stop.wait(seconds)
+        self._blocked_seconds.inc(time.monotonic() - started)
 
     def _consume(self) -> list[Record]:
         """Wait for the first record, then drain what has already arrived, up to the batch's count and time
@@ -169,6 +248,7 @@ class TransactionalProcessor:
 
     def _commit(self, messages: list[Record], outputs: list[Output]) -> None:
         self.producer.begin_transaction()
+        self._open = True
         for out in outputs:
             headers: list[tuple[str, str | bytes | None]] = list(out.headers)
             if out.partition is None:
@@ -179,22 +259,36 @@ class TransactionalProcessor:
                 )
             self._produced[out.topic].inc()
         self.producer.send_offsets_to_transaction(
-            _next_offsets(messages), self.consumer.consumer_group_metadata(), 30
+            self._next_offsets(messages), self.consumer.consumer_group_metadata(), 30
         )
         self._commit_with_retry()
-        self._transactions["committed"].inc()
-        for observer in self.observers:
-            observer.committed(messages)
+        self._open = False
 
     def _commit_with_retry(self) -> None:
-        while True:
+        for attempt in range(1, MAX_FAILED_TRANSACTIONS + 1):
             try:
                 self.producer.commit_transaction(60)
                 return
             except KafkaException as exc:
-                if exc.args[0].retriable():
-                    continue
-                raise
+                if not exc.args[0].retriable() or attempt == MAX_FAILED_TRANSACTIONS:
+                    raise
+
+    def _next_offsets(self, messages: list[Record]) -> list[TopicPartition]:
+        """The offsets to commit, each with what observers keep beside it (an audit chain's head)."""
+        latest: dict[tuple[str, int], int] = {}
+        for msg in messages:
+            key = (msg.topic, msg.partition)
+            latest[key] = max(latest.get(key, -1), msg.offset)
+        offsets = []
+        for (topic, partition), offset in latest.items():
+            metadata = next(
+                (m for o in self.observers if (m := o.offset_metadata(topic, partition)) is not None), None
+            )
+            if metadata is None:
+                offsets.append(TopicPartition(topic, partition, offset + 1))
+            else:
+                offsets.append(TopicPartition(topic, partition, offset + 1, metadata=metadata))
+        return offsets
 
     def _abort(self, messages: list[Record], transaction_open: bool = True) -> None:
         """Undo a failed batch: abort its transaction (if one was begun) and seek back so it is handled
@@ -202,12 +296,13 @@ class TransactionalProcessor:
         self._transactions["aborted"].inc()
         for observer in self.observers:
             observer.aborted(messages)
-        if transaction_open:
+        if transaction_open and self._open:
             try:
                 self.producer.abort_transaction(30)
             except KafkaException as exc:
                 if exc.args[0].fatal():
                     raise
+            self._open = False
         self._rewind(messages)
 
     def _rewind(self, messages: list[Record]) -> None:
@@ -219,29 +314,6 @@ class TransactionalProcessor:
             # A partition revoked meanwhile raises; its new owner starts from the committed offset.
             with contextlib.suppress(KafkaException):
                 self.consumer.seek(TopicPartition(topic, partition, offset))
-
-    def _report_lag(self) -> None:
-        now = time.monotonic()
-        if now - self._last_lag_check < 10:
-            return
-        self._last_lag_check = now
-        try:
-            assignment = self.consumer.assignment()
-            committed = self.consumer.committed(assignment, timeout=5) if assignment else []
-            for tp in committed:
-                _, high = self.consumer.get_watermark_offsets(tp, timeout=5)
-                lag = high - tp.offset if tp.offset >= 0 else high
-                metrics.CONSUMER_LAG.labels(self.group, tp.topic, str(tp.partition)).set(max(lag, 0))
-        except KafkaException as exc:
-            log.debug("lag check failed: %s", exc)
-
-
-def _next_offsets(messages: list[Record]) -> list[TopicPartition]:
-    latest: dict[tuple[str, int], int] = {}
-    for msg in messages:
-        key = (msg.topic, msg.partition)
-        latest[key] = max(latest.get(key, -1), msg.offset)
-    return [TopicPartition(t, p, off + 1) for (t, p), off in latest.items()]
 
 
 class _children(dict[str, Any]):

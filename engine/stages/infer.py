@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from engine import metrics
 from engine.envelope import Envelope
-from engine.errors import GovernorError
+from engine.errors import GovernorError, InfrastructureUnavailable
 from engine.models.embeddings import Embedder
-from engine.models.llm import LLM, ChatMessage, LLMError, LLMTimeout
+from engine.models.llm import LLM, ChatMessage, LLMError, LLMRejected, LLMTimeout, LLMUnavailable
 from engine.models.vector_store import VectorStore
 from engine.pipeline.handler import Emit, Inbound, Result, StageHandler
 from engine.prompts import RAG_ANSWER
@@ -38,7 +38,10 @@ class Inference(StageHandler):
         for future in futures:
             try:
                 draft = future.result()
-            except LLMError as exc:  # this prompt's own failure: dead-letter it
+            except (LLMTimeout, LLMUnavailable) as exc:
+                # The model is down, not this prompt: rewind the batch and wait (never a dead letter).
+                raise InfrastructureUnavailable(f"LLM: {type(exc).__name__}: {exc}") from exc
+            except LLMError as exc:  # this prompt's own failure (refused, unreadable answer): dead-letter it
                 results.append(Result(error=_LLMFailure(exc)))
                 continue
             results.append(Result(emits=(Emit(self.settings.topics.answers_draft, draft),)))
@@ -80,7 +83,7 @@ class _LLMFailure(GovernorError):
 
     def __init__(self, error: LLMError) -> None:
         super().__init__(f"{type(error).__name__}: {error}")
-        self.code = "llm.timeout" if isinstance(error, LLMTimeout) else "llm.unavailable"
+        self.code = "llm.rejected" if isinstance(error, LLMRejected) else "llm.bad_response"
 
 
 def batch_limits(settings: Settings) -> tuple[int, dict[str, object]]:

@@ -15,8 +15,8 @@ from typing import Any
 
 from engine import metrics
 from engine.envelope import Envelope
-from engine.errors import ContractViolation, GovernorError
-from engine.models.llm import LLM, ChatMessage, LLMError
+from engine.errors import ContractViolation, GovernorError, InfrastructureUnavailable
+from engine.models.llm import LLM, ChatMessage, LLMError, LLMTimeout, LLMUnavailable
 from engine.pipeline.handler import Emit, Inbound, Result, StageHandler
 from engine.prompts import UNDERWRITING_EXPLANATION, UNDERWRITING_FACTS
 from engine.settings import Settings
@@ -57,6 +57,9 @@ class Underwriting(StageHandler):
             if item.record.topic == topics.workflow_applications:
                 return Result(emits=(Emit(topics.workflow_facts, self.extract(item.envelope)),))
             return Result(emits=(Emit(topics.answers_draft, self.explain(item.envelope)),))
+        except (LLMTimeout, LLMUnavailable) as exc:
+            # The model is down, not this application: rewind the batch and wait (never a dead letter).
+            raise InfrastructureUnavailable(f"LLM: {type(exc).__name__}: {exc}") from exc
         except (ContractViolation, FactsUnparseable, FactsUnsupported, LLMError) as exc:
             return Result(error=exc)
 

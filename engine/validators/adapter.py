@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from engine.errors import InfrastructureUnavailable
 from engine.validators.base import Finding, Span, Subject, ValidatorResult
 from engine.validators.telemetry import disable_library_telemetry
 
@@ -92,6 +93,8 @@ class GuardrailsCheck:
         try:
             result = self.inner.validate(subject.text, self._metadata(subject))
             return self._to_result(result, len(subject.text))
+        except InfrastructureUnavailable:
+            raise  # an outage (the embedding endpoint) is no verdict on this text: the gate waits and retries
         except Exception as exc:  # a validator must never take the gate down with it
             return error_result(self.name, exc)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.errors import InfrastructureUnavailable
 from engine.validators.adapter import error_result
 from engine.validators.base import Finding, Span, Subject, ValidatorResult
 from engine.validators.claims import Clause, align, clause, passage_clauses
@@ -88,11 +89,13 @@ class GroundingCheck:
         return self.check_many([subject])[0]
 
     def check_many(self, subjects: Sequence[Subject]) -> list[ValidatorResult]:
-        """Every subject's verdict, with one embedding call for the whole batch; never raises."""
+        """Every subject's verdict, with one embedding call for the whole batch; raises only for an outage."""
         try:
             plans = [self._plan(s) for s in subjects]
             cosines = self._cosines(subjects, plans)
             return [self._decide(s, p, c) for s, p, c in zip(subjects, plans, cosines, strict=True)]
+        except InfrastructureUnavailable:
+            raise  # an outage is not a finding: the gate waits (fail closed) instead of deciding
         except Exception as exc:  # a validator must never take the gate down with it
             return [error_result(self.name, exc)] * len(subjects)
 

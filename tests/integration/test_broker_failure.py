@@ -14,6 +14,7 @@ from confluent_kafka import KafkaException
 
 from engine.app import pass_through
 from engine.contracts.registry import ContractRegistry
+from engine.errors import GovernorError
 from engine.kafka.admin import ensure_topics
 from engine.settings import Settings, load_settings
 from engine.stack import kafka, process
@@ -52,7 +53,7 @@ def test_a_broker_killed_mid_stream_loses_and_duplicates_nothing() -> None:
                     inner = processor.handler
                     processor.handler = lambda batch, inner=inner: (time.sleep(0.05), inner(batch))[1]
                     processor.run(stop=stop)
-                except KafkaException as exc:
+                except (KafkaException, GovernorError) as exc:  # fenced, or transactions kept failing
                     restarts.append(str(exc))
 
         worker = threading.Thread(target=supervise, daemon=True)

@@ -1,6 +1,7 @@
 """The compact core on the real stack with the local models: augmentation keeps the vector store
 consistent, bad batches are held, a prompt flows to an approved answer under one trace, the
-underwriting workflow ends in a governed decision, and a slow LLM costs no rebalance."""
+underwriting workflow ends in a governed decision, and a model outage waits (no dead letter, no
+rebalance) until the model answers."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any, ClassVar
 
 import pytest
 from confluent_kafka import TopicPartition
+from prometheus_client import REGISTRY
 
 from engine import app
 from engine.client import Answer, GovernorClient
@@ -208,7 +210,10 @@ class _SlowLLM(BaseHTTPRequestHandler):
         pass
 
 
-def test_llm_timeouts_are_dead_lettered_without_a_rebalance(test_settings: Settings) -> None:
+def test_llm_timeouts_are_retried_and_decided_once_the_model_answers(test_settings: Settings) -> None:
+    """A model that times out is an outage, not the prompts' fault: the stage waits (blocked gauge at 1),
+    dead-letters nothing, keeps its partitions, and drafts every prompt once the model answers again."""
+    _SlowLLM.delay = 3.0
     server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowLLM)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings = test_settings.model_copy(
@@ -243,15 +248,23 @@ def test_llm_timeouts_are_dead_lettered_without_a_rebalance(test_settings: Setti
     stop = threading.Event()
     worker = threading.Thread(target=processor.run, kwargs={"stop": stop})
     worker.start()
+    blocked = {"stage": "infer"}
     try:
-        dead = read_all(settings, settings.topics.dlq, expect=2, timeout=120)
+        _wait(lambda: REGISTRY.get_sample_value("governor_stage_blocked", blocked) == 1, timeout=60)
+        _wait(lambda: (REGISTRY.get_sample_value("governor_stage_blocked_seconds_total", blocked) or 0) > 1)
+        assert read_all(settings, settings.topics.dlq, timeout=1) == []
+        _SlowLLM.delay = 0.0  # the model is back
+        drafts = read_all(settings, settings.topics.answers_draft, expect=2, timeout=120)
+        dead = read_all(settings, settings.topics.dlq, timeout=1)
     finally:
+        _SlowLLM.delay = 3.0
         stop.set()
         worker.join(60)
         server.shutdown()
-    assert sorted(d["trace"]["trace_id"] for d in dead) == ["slow-0", "slow-1"]
-    assert {d["payload"]["reason"] for d in dead} == {"llm.timeout"}
-    assert len(assignments) == 1, "the member was never kicked out of its group"
+    assert sorted(d["trace"]["trace_id"] for d in drafts) == ["slow-0", "slow-1"]
+    assert dead == [], "an outage became a dead letter"
+    assert REGISTRY.get_sample_value("governor_stage_blocked", blocked) == 0
+    assert len(assignments) == 1, "the member was kicked out of its group while it waited"
 
 
 class _ScriptedModel(BaseHTTPRequestHandler):
