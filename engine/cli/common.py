@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.settings import Settings
-from engine.stack import local
+from engine.stack import credentials, local
 
 EXIT_OK, EXIT_VERDICT, EXIT_INPUT, EXIT_STOPPED = 0, 1, 2, 3
 Command = Callable[[argparse.Namespace, Settings], int]
@@ -54,7 +54,7 @@ def existing_dir(path: str) -> Path:
     return p
 
 
-def on_stack(settings: Settings) -> Settings:
-    """Settings whose unset endpoints point at the local stack, when one runs: endpoints are resolved here,
-    at the edge, and the engine only reads its settings."""
-    return local.endpoints(settings)
+def on_stack(settings: Settings, principal: str = credentials.ADMIN) -> Settings:
+    """Settings whose unset endpoints point at the local stack, when one runs, logged in as `principal`:
+    endpoints are resolved here, at the edge, and the engine only reads its settings."""
+    return local.endpoints(settings, principal)
