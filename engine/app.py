@@ -24,6 +24,7 @@ from engine.pipeline.handler import StageHandler
 from engine.pipeline.processor import Handler, TransactionalProcessor
 from engine.policy.client import PolicyClient
 from engine.settings import Settings
+from engine.trust.approvals import release_codec
 from engine.validators.base import Validator
 
 if TYPE_CHECKING:
@@ -179,6 +180,8 @@ def stage(name: str, settings: Settings, registry: ContractRegistry) -> Transact
 
 
 def _gate(name: str, settings: Settings, codec: GovernedCodec) -> GateHandler:
+    if name == "release":  # approvals leave signed, so readers can tell them from forgeries
+        codec = release_codec(settings, codec.registry)
     policy = policy_client(settings)
     embed = embedder(settings).embed if name == "release" else None
     return GateHandler(

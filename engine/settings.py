@@ -68,6 +68,11 @@ class Settings(BaseSettings):
         default_factory=lambda: Path(os.environ.get("GOVERNOR_CACHE", "~/.cache/governor")).expanduser()
     )
     stack_name: str = "default"
+    # Signing keys (release gate, submitting apps): default <cache_dir>/keys, private files mode 0600.
+    keys_dir: Path | None = None
+    # The release gate's public keys (JWKS, as `governor keys show` prints it) for readers elsewhere;
+    # unset: the public halves of the keys in keys_dir.
+    approval_keys: Path | None = None
     metrics_port: int = 0
 
     # Models: "local" runs the packaged models in-process; "openai" talks to an OpenAI-compatible server.
@@ -92,6 +97,10 @@ class Settings(BaseSettings):
     @property
     def run_dir(self) -> Path:
         return self.cache_dir / "run" / self.stack_name
+
+    @property
+    def keys_path(self) -> Path:
+        return self.keys_dir or self.cache_dir / "keys"
 
     def group(self, stage: str) -> str:
         return f"{self.group_prefix}.{stage}"

@@ -9,12 +9,17 @@ import pytest
 from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient
 
+from engine.client import ApprovalRefused, GovernorClient
+from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
+from engine.envelope import Envelope, Trace
 from engine.kafka import config
+from engine.pipeline.publish import GovernedProducer
 from engine.settings import Settings
 from engine.stack import credentials
 from engine.trust import cluster
 from engine.trust.acl import Acl
+from engine.trust.approvals import release_codec
 from tests.kafka_helpers import kafka_login
 
 pytestmark = pytest.mark.integration
@@ -145,3 +150,36 @@ def test_plan_is_empty_on_an_unchanged_cluster_and_removes_stale_acls(
 def test_the_admin_is_a_super_user_without_acls(test_settings: Settings) -> None:
     assert test_settings.sasl_username == credentials.ADMIN
     assert _write(test_settings, test_settings.topics.answers_approved) is None
+
+
+def _approval(trace_id: str) -> Envelope:
+    payload = {
+        "question": "q",
+        "answer": "The excess is $500.",
+        "citations": [],
+        "model": "m",
+        "template_version": "v1",
+        "decision_id": "d",
+        "obligations": [],
+    }
+    approved = {"type": "answer.approved", "contract": "answers.approved@1", "tenant": "default"}
+    return Envelope(**approved, payload=payload, trace=Trace(trace_id))
+
+
+def test_the_client_refuses_a_forged_approval_and_takes_a_signed_one(test_settings: Settings) -> None:
+    registry = ContractRegistry.load(test_settings.contracts_dir, test_settings.topics)
+    topic = test_settings.topics.answers_approved
+    with GovernorClient(test_settings) as client:
+        client.expect("forged-trace")
+        # A super user writes a contract-valid approval that the release gate never signed.
+        forger = GovernedProducer(test_settings, GovernedCodec(registry))
+        forger.send(topic, _approval("forged-trace"))
+        forger.flush()
+        with pytest.raises(ApprovalRefused, match=r"forged-trace.*unsigned"):
+            client.wait("forged-trace", timeout=30)
+        client.expect("signed-trace")
+        gate = GovernedProducer(test_settings, release_codec(test_settings, registry))
+        gate.send(topic, _approval("signed-trace"))
+        gate.flush()
+        answer = client.wait("signed-trace", timeout=30)
+    assert answer.outcome == "approved" and answer.text == "The excess is $500."
