@@ -119,6 +119,7 @@ def policy_client(settings: Settings, url: str | None = None) -> PolicyClient:
         timeout=settings.opa_timeout_seconds,
         retries=settings.opa_retries,
         backoff=settings.opa_backoff_seconds,
+        token=settings.opa_token.get_secret_value() if settings.opa_token else None,
     )
 
 

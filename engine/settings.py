@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     sasl_password: SecretStr | None = None
     ssl_ca_location: Path | None = None
     opa_url: str | None = None
+    opa_token: SecretStr | None = None  # bearer token OPA requires (the local stack's: generated)
     opa_timeout_seconds: float = 5.0
     opa_retries: int = 4
     opa_backoff_seconds: float = 0.25
@@ -150,6 +151,7 @@ _OTHER_ENV_VARS = frozenset(
         "GOVERNOR_TEST_OPA_URL",
         "GOVERNOR_TEST_SASL_USERNAME",
         "GOVERNOR_TEST_SASL_PASSWORD",
+        "GOVERNOR_TEST_OPA_TOKEN",
     }
 )
 

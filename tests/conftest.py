@@ -85,6 +85,7 @@ def stack_endpoints() -> Iterator[dict[str, str]]:
         username = os.environ.get("GOVERNOR_TEST_SASL_USERNAME", "")
         password = os.environ.get("GOVERNOR_TEST_SASL_PASSWORD", "")
         login = {"username": username, "password": password}
+        login["opa_token"] = os.environ.get("GOVERNOR_TEST_OPA_TOKEN", "")
         yield {"bootstrap": bootstrap, "opa_url": opa_url, "run_dir": ""} | login
         return
     from engine.settings import REPO_ROOT, load_settings
@@ -104,6 +105,7 @@ def stack_endpoints() -> Iterator[dict[str, str]]:
             "run_dir": str(run_dir),
             "username": credentials.ADMIN,
             "password": credentials.password(run_dir, credentials.ADMIN),
+            "opa_token": credentials.password(run_dir, credentials.OPA_TOKEN),
         }
     finally:
         import gc
@@ -115,6 +117,8 @@ def stack_endpoints() -> Iterator[dict[str, str]]:
 @pytest.fixture
 def test_settings(stack_endpoints: dict[str, str]) -> Iterator[Any]:
     """Settings on the real stack with fresh topics and consumer groups for this test, deleted after."""
+    from pydantic import SecretStr
+
     from engine.contracts.registry import ContractRegistry
     from engine.kafka.admin import delete_topics, ensure_topics
     from engine.settings import Settings, Topics
@@ -125,6 +129,7 @@ def test_settings(stack_endpoints: dict[str, str]) -> Iterator[Any]:
         bootstrap_servers=stack_endpoints["bootstrap"],
         opa_url=stack_endpoints["opa_url"],
         **kafka_login(stack_endpoints["username"], stack_endpoints["password"]),
+        opa_token=SecretStr(stack_endpoints["opa_token"]) if stack_endpoints["opa_token"] else None,
         topics=topics,
         group_prefix=f"test-{suffix}",
         opa_retries=1,

@@ -83,7 +83,8 @@ def kafka_login(username: str, password: str) -> dict[str, Any]:
 
 
 def kafka_env(settings: Settings) -> dict[str, str]:
-    """GOVERNOR_* variables that give a subprocess the same Kafka endpoint and login as `settings`."""
+    """GOVERNOR_* variables that give a subprocess the same Kafka endpoint and login (and OPA token) as
+    `settings`."""
     env = {"GOVERNOR_BOOTSTRAP_SERVERS": settings.bootstrap_servers or ""}
     env["GOVERNOR_SECURITY_PROTOCOL"] = settings.security_protocol
     if settings.sasl_username:
@@ -91,4 +92,6 @@ def kafka_env(settings: Settings) -> dict[str, str]:
         env["GOVERNOR_SASL_USERNAME"] = settings.sasl_username
         secret = settings.sasl_password
         env["GOVERNOR_SASL_PASSWORD"] = secret.get_secret_value() if secret else ""
+    if settings.opa_token:
+        env["GOVERNOR_OPA_TOKEN"] = settings.opa_token.get_secret_value()
     return env

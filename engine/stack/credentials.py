@@ -14,6 +14,7 @@ from engine.errors import StackError
 ADMIN = "admin"  # super user: provisions topics, ACLs and credentials
 CONTROLLER = "controller"  # super user on the controller listener only (PLAIN)
 SUPER_USERS = (ADMIN, CONTROLLER)
+OPA_TOKEN = "opa-token"  # the bearer token OPA requires; kept with the passwords
 _FILE = "credentials.json"
 
 
@@ -47,7 +48,7 @@ def load(run_dir: Path) -> dict[str, str]:
 def ensure(run_dir: Path, names: Iterable[str]) -> dict[str, str]:
     """Passwords for `names` (plus the super users and OPA's token), generating what is missing."""
     current = load(run_dir)
-    wanted = {*SUPER_USERS, "opa-token", *names}
+    wanted = {*SUPER_USERS, OPA_TOKEN, *names}
     missing = wanted - set(current)
     if missing:
         current.update({name: secrets.token_urlsafe(24) for name in sorted(missing)})
@@ -59,7 +60,7 @@ def password(run_dir: Path, name: str) -> str:
     """One principal's password; a clear error naming the principal (never a secret) when there is none."""
     creds = load(run_dir)
     if name not in creds:
-        known = ", ".join(sorted(k for k in creds if k != "opa-token")) or "none (run `governor stack up`)"
+        known = ", ".join(sorted(k for k in creds if k != OPA_TOKEN)) or "none (run `governor stack up`)"
         raise StackError(f"no credentials for principal {name!r} in {_path(run_dir)}; known: {known}")
     return creds[name]
 

@@ -56,7 +56,8 @@ def up(cache: Path, run_dir: Path, policies_dir: Path, brokers: int = 1, log: bo
     say(f"starting {brokers} Kafka broker(s) in KRaft mode")
     nodes = kafka.start(libs, run_dir, brokers=brokers)
     say("starting OPA with policies from " + str(policies_dir))
-    opa_port = opa.start(binary, run_dir, policies_dir)
+    token = credentials.ensure(run_dir, ())[credentials.OPA_TOKEN]
+    opa_port = opa.start(binary, run_dir, policies_dir, token=token)
     state = StackState(
         bootstrap_servers=",".join(f"127.0.0.1:{n.port}" for n in nodes),
         opa_url=f"http://127.0.0.1:{opa_port}",
@@ -107,6 +108,10 @@ def down(run_dir: Path, quiet: bool = False) -> list[str]:
     return stopped
 
 
+def _opa_token(run_dir: Path) -> SecretStr:
+    return SecretStr(credentials.password(run_dir, credentials.OPA_TOKEN))
+
+
 def as_principal(settings: Settings, run_dir: Path, principal: str) -> Settings:
     """Settings that authenticate to the local stack in `run_dir` as `principal` (SCRAM-SHA-512)."""
     return settings.model_copy(
@@ -132,6 +137,7 @@ def endpoints(settings: Settings, principal: str = credentials.ADMIN) -> Setting
         update={
             "bootstrap_servers": settings.bootstrap_servers or state.bootstrap_servers,
             "opa_url": settings.opa_url or state.opa_url,
+            "opa_token": settings.opa_token if settings.opa_url else _opa_token(settings.run_dir),
         }
     )
     if settings.bootstrap_servers or settings.sasl_username:
@@ -142,5 +148,9 @@ def endpoints(settings: Settings, principal: str = credentials.ADMIN) -> Setting
 def started(settings: Settings, principal: str = credentials.ADMIN) -> tuple[Settings, StackState]:
     """Start (or reuse) the local stack, and settings that point at it as `principal`."""
     state = up(settings.cache_dir, settings.run_dir, settings.policies_dir)
-    pinned = {"bootstrap_servers": state.bootstrap_servers, "opa_url": state.opa_url}
+    pinned = {
+        "bootstrap_servers": state.bootstrap_servers,
+        "opa_url": state.opa_url,
+        "opa_token": _opa_token(settings.run_dir),
+    }
     return as_principal(settings.model_copy(update=pinned), settings.run_dir, principal), state

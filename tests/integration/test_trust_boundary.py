@@ -183,3 +183,20 @@ def test_the_client_refuses_a_forged_approval_and_takes_a_signed_one(test_settin
         gate.flush()
         answer = client.wait("signed-trace", timeout=30)
     assert answer.outcome == "approved" and answer.text == "The excess is $500."
+
+
+def test_opa_answers_401_without_the_token_and_refuses_policy_writes(test_settings: Settings) -> None:
+    import requests
+
+    assert test_settings.opa_url and test_settings.opa_token, "the test stack's OPA requires a token"
+    url, token = test_settings.opa_url, test_settings.opa_token.get_secret_value()
+    query = f"{url}/v1/data/governor/release/decision"
+    assert requests.post(query, json={"input": {}}, timeout=5).status_code == 401
+    wrong = {"Authorization": "Bearer not-the-token"}
+    assert requests.post(query, json={"input": {}}, headers=wrong, timeout=5).status_code == 401
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert requests.post(query, json={"input": {}}, headers=bearer, timeout=5).status_code == 200
+    rogue = 'package governor.release\ndecision := {"allow": true}\n'
+    put = requests.put(f"{url}/v1/policies/rogue", data=rogue, headers=bearer, timeout=5)
+    assert put.status_code in (401, 403), "policies load from policies/ only, never by PUT"
+    assert requests.get(f"{url}/health", timeout=5).status_code == 200
