@@ -44,10 +44,19 @@ class Settings(BaseSettings):
     # Where to find Kafka and OPA. None -> the local stack started by `governor stack up`.
     bootstrap_servers: str | None = None
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
-    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] | None = None
     sasl_username: str | None = None
     sasl_password: SecretStr | None = None
     ssl_ca_location: Path | None = None
+    # mTLS: the client's certificate and key (PEM); the key's password when it is encrypted.
+    ssl_certificate_location: Path | None = None
+    ssl_key_location: Path | None = None
+    ssl_key_password: SecretStr | None = None
+    # OAUTHBEARER through an OIDC token endpoint (client credentials), fetched and refreshed by librdkafka.
+    sasl_oauthbearer_token_endpoint_url: str | None = None
+    sasl_oauthbearer_client_id: str | None = None
+    sasl_oauthbearer_client_secret: SecretStr | None = None
+    sasl_oauthbearer_scope: str | None = None
     opa_url: str | None = None
     opa_token: SecretStr | None = None  # bearer token OPA requires (the local stack's: generated)
     opa_timeout_seconds: float = 5.0

@@ -17,12 +17,12 @@ from typing import NoReturn
 
 from confluent_kafka import KafkaException
 
-from engine.cli import acl, ask, audit, bench, contracts, demo, gate, policy, run, stack
+from engine.cli import acl, ask, audit, bench, contracts, demo, gate, keys, policy, run, stack
 from engine.cli.common import EXIT_INPUT, InputError
 from engine.errors import GovernorError
 from engine.settings import load_settings
 
-COMMANDS = (stack, acl, contracts, policy, run, audit, gate, ask, demo, bench)
+COMMANDS = (stack, acl, keys, contracts, policy, run, audit, gate, ask, demo, bench)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -166,6 +166,11 @@ def start(libs: Path, run_dir: Path, brokers: int = 1, heap_mb: int = 512) -> li
         node_dir.mkdir(parents=True, exist_ok=True)
         config = node_dir / "server.properties"
         credentials.write_private(config, _properties(node, nodes, data_dir, secrets))
+        marker = data_dir / ".governor-scram"
+        if (data_dir / "meta.properties").exists() and not marker.exists():
+            # Storage formatted before the stack was secured holds no admin credential, and nothing
+            # could log in: the local stack is disposable, so it starts again from empty storage.
+            shutil.rmtree(data_dir)
         if not (data_dir / "meta.properties").exists():
             fmt = [
                 *java,
@@ -185,6 +190,7 @@ def start(libs: Path, run_dir: Path, brokers: int = 1, heap_mb: int = 512) -> li
                     f"formatting Kafka storage in {data_dir} failed: "
                     + credentials.scrub(result.stdout[-1500:] + result.stderr[-1500:], secrets)
                 )
+            marker.write_text("SCRAM-SHA-512 credential of the admin added at format\n")
         process.start_daemon(f"kafka-{node.node_id}", [*java, "kafka.Kafka", str(config)], node_dir)
     for node in nodes:
         node_dir = run_dir / f"kafka-{node.node_id}"

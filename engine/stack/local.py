@@ -108,8 +108,10 @@ def down(run_dir: Path, quiet: bool = False) -> list[str]:
     return stopped
 
 
-def _opa_token(run_dir: Path) -> SecretStr:
-    return SecretStr(credentials.password(run_dir, credentials.OPA_TOKEN))
+def _opa_token(run_dir: Path) -> SecretStr | None:
+    """The stack's OPA token; None for a stack started before OPA required one."""
+    token = credentials.load(run_dir).get(credentials.OPA_TOKEN)
+    return SecretStr(token) if token else None
 
 
 def as_principal(settings: Settings, run_dir: Path, principal: str) -> Settings:
@@ -140,8 +142,8 @@ def endpoints(settings: Settings, principal: str = credentials.ADMIN) -> Setting
             "opa_token": settings.opa_token if settings.opa_url else _opa_token(settings.run_dir),
         }
     )
-    if settings.bootstrap_servers or settings.sasl_username:
-        return pinned
+    if settings.bootstrap_servers or settings.sasl_username or not credentials.load(settings.run_dir):
+        return pinned  # explicit login, or a stack started before it was secured
     return as_principal(pinned, settings.run_dir, principal)
 
 
