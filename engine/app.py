@@ -24,6 +24,7 @@ from engine.pipeline.handler import StageHandler
 from engine.pipeline.processor import Handler, TransactionalProcessor
 from engine.policy.client import PolicyClient
 from engine.settings import Settings
+from engine.trust.approvals import release_codec
 from engine.validators.base import Validator
 
 if TYPE_CHECKING:
@@ -118,6 +119,7 @@ def policy_client(settings: Settings, url: str | None = None) -> PolicyClient:
         timeout=settings.opa_timeout_seconds,
         retries=settings.opa_retries,
         backoff=settings.opa_backoff_seconds,
+        token=settings.opa_token.get_secret_value() if settings.opa_token else None,
     )
 
 
@@ -193,6 +195,8 @@ def outage_aware(embed: Embed) -> Embed:
 
 
 def _gate(name: str, settings: Settings, codec: GovernedCodec) -> GateHandler:
+    if name == "release":  # approvals leave signed, so readers can tell them from forgeries
+        codec = release_codec(settings, codec.registry)
     policy = policy_client(settings)
     embed = outage_aware(embedder(settings).embed) if name == "release" else None
     return GateHandler(

@@ -23,7 +23,10 @@ from engine.envelope import Envelope, EnvelopeError, Trace
 from engine.errors import GovernorError
 from engine.pipeline.publish import GovernedProducer
 from engine.pipeline.reader import TopicReader
+from engine.pipeline.records import Record
 from engine.settings import Settings
+from engine.trust.approvals import ApprovalVerifier
+from engine.trust.signature import SignatureError
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,11 @@ class AnswerTimeout(GovernorError):
     """No approved answer or rejection arrived in time (is every stage running?)."""
 
 
+class ApprovalRefused(GovernorError):
+    """A record on the approved topic for one of our traces does not carry a valid release signature:
+    it was not written by the release gate, and is never shown as an answer."""
+
+
 class GovernorClient:
     """Produces to prompts.requested; reads answers.approved and answers.rejected for the trace."""
 
@@ -59,6 +67,7 @@ class GovernorClient:
             settings.topics.answers_rejected,
             settings.topics.dlq,
         ]
+        self._verifier = ApprovalVerifier(settings)
         self._submitted: dict[str, float] = {}
         self._pending: dict[str, Answer] = {}
         self._started = False
@@ -109,19 +118,29 @@ class GovernorClient:
                 raise AnswerTimeout(f"no answer for trace {trace_id} after {timeout:.0f}s")
             for record in self._reader.poll(0.2, 100):
                 if record.value is not None:
-                    self._take(record.value)
+                    self._take(record)
         return self._pending.pop(trace_id)
 
-    def _take(self, value: bytes | str) -> None:
+    def _take(self, record: Record) -> None:
         """Keep the answer in one consumed record if it is for a trace of ours; skip anything that is not
-        a readable answer (other users' traces, records that are not envelopes)."""
+        a readable answer (other users' traces, records that are not envelopes). An approval of ours
+        without a valid release signature raises ApprovalRefused."""
+        assert record.value is not None
         try:
-            answer = _answer(json.loads(value))
+            answer = _answer(json.loads(record.value))
         except (EnvelopeError, KeyError, ValueError, TypeError):
             return
-        asked = self._submitted.pop(answer.trace_id, None)
-        if asked is None:
+        if answer.trace_id not in self._submitted:
             return
+        if answer.outcome == "approved":
+            try:
+                self._verifier.verify(record.value, record.headers)
+            except SignatureError as exc:
+                raise ApprovalRefused(
+                    f"approval for trace {answer.trace_id} at {record.topic}[{record.partition}]@"
+                    f"{record.offset} refused: {exc}"
+                ) from exc
+        asked = self._submitted.pop(answer.trace_id)
         self._pending[answer.trace_id] = Answer(**{**answer.__dict__, "seconds": time.monotonic() - asked})
 
     def ask(

@@ -44,11 +44,21 @@ class Settings(BaseSettings):
     # Where to find Kafka and OPA. None -> the local stack started by `governor stack up`.
     bootstrap_servers: str | None = None
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
-    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"] | None = None
     sasl_username: str | None = None
     sasl_password: SecretStr | None = None
     ssl_ca_location: Path | None = None
+    # mTLS: the client's certificate and key (PEM); the key's password when it is encrypted.
+    ssl_certificate_location: Path | None = None
+    ssl_key_location: Path | None = None
+    ssl_key_password: SecretStr | None = None
+    # OAUTHBEARER through an OIDC token endpoint (client credentials), fetched and refreshed by librdkafka.
+    sasl_oauthbearer_token_endpoint_url: str | None = None
+    sasl_oauthbearer_client_id: str | None = None
+    sasl_oauthbearer_client_secret: SecretStr | None = None
+    sasl_oauthbearer_scope: str | None = None
     opa_url: str | None = None
+    opa_token: SecretStr | None = None  # bearer token OPA requires (the local stack's: generated)
     opa_timeout_seconds: float = 5.0
     opa_retries: int = 4
     opa_backoff_seconds: float = 0.25
@@ -71,6 +81,11 @@ class Settings(BaseSettings):
         default_factory=lambda: Path(os.environ.get("GOVERNOR_CACHE", "~/.cache/governor")).expanduser()
     )
     stack_name: str = "default"
+    # Signing keys (release gate, submitting apps): default <cache_dir>/keys, private files mode 0600.
+    keys_dir: Path | None = None
+    # The release gate's public keys (JWKS, as `governor keys show` prints it) for readers elsewhere;
+    # unset: the public halves of the keys in keys_dir.
+    approval_keys: Path | None = None
     metrics_port: int = 0
 
     # Models: "local" runs the packaged models in-process; "openai" talks to an OpenAI-compatible server.
@@ -95,6 +110,10 @@ class Settings(BaseSettings):
     @property
     def run_dir(self) -> Path:
         return self.cache_dir / "run" / self.stack_name
+
+    @property
+    def keys_path(self) -> Path:
+        return self.keys_dir or self.cache_dir / "keys"
 
     def group(self, stage: str) -> str:
         return f"{self.group_prefix}.{stage}"
@@ -142,6 +161,9 @@ _OTHER_ENV_VARS = frozenset(
         "GOVERNOR_VENV",
         "GOVERNOR_TEST_BOOTSTRAP",
         "GOVERNOR_TEST_OPA_URL",
+        "GOVERNOR_TEST_SASL_USERNAME",
+        "GOVERNOR_TEST_SASL_PASSWORD",
+        "GOVERNOR_TEST_OPA_TOKEN",
     }
 )
 

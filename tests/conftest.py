@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+from tests.kafka_helpers import kafka_login
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
@@ -79,16 +81,32 @@ def stack_endpoints() -> Iterator[dict[str, str]]:
     """Kafka bootstrap and OPA URL of a real, running stack for the whole session."""
     bootstrap, opa_url = os.environ.get("GOVERNOR_TEST_BOOTSTRAP"), os.environ.get("GOVERNOR_TEST_OPA_URL")
     if bootstrap and opa_url:
-        yield {"bootstrap": bootstrap, "opa_url": opa_url, "run_dir": ""}
+        # An external cluster: a super user's SCRAM credentials, or none for a PLAINTEXT cluster.
+        username = os.environ.get("GOVERNOR_TEST_SASL_USERNAME", "")
+        password = os.environ.get("GOVERNOR_TEST_SASL_PASSWORD", "")
+        login = {"username": username, "password": password}
+        login["opa_token"] = os.environ.get("GOVERNOR_TEST_OPA_TOKEN", "")
+        yield {"bootstrap": bootstrap, "opa_url": opa_url, "run_dir": ""} | login
         return
     from engine.settings import REPO_ROOT, load_settings
-    from engine.stack import local
+    from engine.stack import credentials, local
+    from engine.trust.provision import secure_local
 
     run_dir = Path(tempfile.mkdtemp(prefix="governor-test-stack-"))
     settings = load_settings()
     state = local.up(settings.cache_dir, run_dir, REPO_ROOT / "policies", brokers=1, log=False)
     try:
-        yield {"bootstrap": state.bootstrap_servers, "opa_url": state.opa_url, "run_dir": str(run_dir)}
+        pinned = settings.model_copy(update={"bootstrap_servers": state.bootstrap_servers})
+        admin = local.as_principal(pinned, run_dir, credentials.ADMIN)
+        secure_local(admin, run_dir)
+        yield {
+            "bootstrap": state.bootstrap_servers,
+            "opa_url": state.opa_url,
+            "run_dir": str(run_dir),
+            "username": credentials.ADMIN,
+            "password": credentials.password(run_dir, credentials.ADMIN),
+            "opa_token": credentials.password(run_dir, credentials.OPA_TOKEN),
+        }
     finally:
         import gc
 
@@ -99,6 +117,8 @@ def stack_endpoints() -> Iterator[dict[str, str]]:
 @pytest.fixture
 def test_settings(stack_endpoints: dict[str, str]) -> Iterator[Any]:
     """Settings on the real stack with fresh topics and consumer groups for this test, deleted after."""
+    from pydantic import SecretStr
+
     from engine.contracts.registry import ContractRegistry
     from engine.kafka.admin import delete_topics, ensure_topics
     from engine.settings import Settings, Topics
@@ -108,6 +128,8 @@ def test_settings(stack_endpoints: dict[str, str]) -> Iterator[Any]:
     settings = Settings(
         bootstrap_servers=stack_endpoints["bootstrap"],
         opa_url=stack_endpoints["opa_url"],
+        **kafka_login(stack_endpoints["username"], stack_endpoints["password"]),
+        opa_token=SecretStr(stack_endpoints["opa_token"]) if stack_endpoints["opa_token"] else None,
         topics=topics,
         group_prefix=f"test-{suffix}",
         opa_retries=1,

@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 from confluent_kafka import Consumer, TopicPartition
+from pydantic import SecretStr
 
 from engine.kafka import config
 from engine.settings import Settings
@@ -67,3 +68,30 @@ def wait_for_count(settings: Settings, topic: str, at_least: int, timeout: float
         return seen
     finally:
         consumer.close()
+
+
+def kafka_login(username: str, password: str) -> dict[str, Any]:
+    """Settings fields that authenticate as `username` (SCRAM-SHA-512); none for a PLAINTEXT cluster."""
+    if not username:
+        return {}
+    return {
+        "security_protocol": "SASL_PLAINTEXT",
+        "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_username": username,
+        "sasl_password": SecretStr(password),
+    }
+
+
+def kafka_env(settings: Settings) -> dict[str, str]:
+    """GOVERNOR_* variables that give a subprocess the same Kafka endpoint and login (and OPA token) as
+    `settings`."""
+    env = {"GOVERNOR_BOOTSTRAP_SERVERS": settings.bootstrap_servers or ""}
+    env["GOVERNOR_SECURITY_PROTOCOL"] = settings.security_protocol
+    if settings.sasl_username:
+        env["GOVERNOR_SASL_MECHANISM"] = settings.sasl_mechanism or ""
+        env["GOVERNOR_SASL_USERNAME"] = settings.sasl_username
+        secret = settings.sasl_password
+        env["GOVERNOR_SASL_PASSWORD"] = secret.get_secret_value() if secret else ""
+    if settings.opa_token:
+        env["GOVERNOR_OPA_TOKEN"] = settings.opa_token.get_secret_value()
+    return env

@@ -17,13 +17,44 @@ from typing import NoReturn
 
 from confluent_kafka import KafkaException
 
-from engine.cli import ask, audit, bench, contracts, demo, fuzz, gate, policy, run, soak, stack, web
+from engine.cli import (
+    acl,
+    ask,
+    audit,
+    bench,
+    contracts,
+    demo,
+    fuzz,
+    gate,
+    keys,
+    policy,
+    run,
+    soak,
+    stack,
+    web,
+)
 from engine.cli import eval as evaluate
 from engine.cli.common import EXIT_INPUT, InputError
 from engine.errors import GovernorError
 from engine.settings import load_settings
 
-COMMANDS = (stack, contracts, policy, run, audit, gate, evaluate, ask, demo, bench, soak, fuzz, web)
+COMMANDS = (
+    stack,
+    acl,
+    keys,
+    contracts,
+    policy,
+    run,
+    audit,
+    gate,
+    evaluate,
+    ask,
+    demo,
+    bench,
+    soak,
+    fuzz,
+    web,
+)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -11,7 +11,7 @@ from engine.settings import Settings
 
 
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
-    with GovernorClient(on_stack(settings)) as client:
+    with GovernorClient(on_stack(settings, "ask")) as client:
         answer = client.ask(args.question, tenant=args.tenant, user=args.user, timeout=args.timeout)
     if args.json:
         print(json.dumps(answer.__dict__, default=list))

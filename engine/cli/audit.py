@@ -17,7 +17,7 @@ def _verify(args: argparse.Namespace, settings: Settings) -> int:
         except (ValueError, UnicodeDecodeError) as exc:
             raise InputError(f"{args.file}: not a JSONL export of audit records ({exc})") from exc
     else:
-        report = verify.verify(verify.read_topic(on_stack(settings)))
+        report = verify.verify(verify.read_topic(on_stack(settings, "auditor")))
     for problem in report.problems:
         print(f"BROKEN {problem}")
     print(f"{report.records} record(s) in {report.chains} chain(s): {'intact' if report.ok else 'TAMPERED'}")
@@ -26,7 +26,7 @@ def _verify(args: argparse.Namespace, settings: Settings) -> int:
 
 def _tail(args: argparse.Namespace, settings: Settings) -> int:
     shown = 0
-    for located in verify.read_topic(on_stack(settings), follow=args.follow):
+    for located in verify.read_topic(on_stack(settings, "auditor"), follow=args.follow):
         r = located.record
         if args.trace and r["subject"]["trace_id"] != args.trace:
             continue

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.settings import Settings
-from engine.stack import local
+from engine.stack import credentials, local
 from engine.stack.opa import TemporaryOPA
 
 EXIT_OK, EXIT_VERDICT, EXIT_INPUT, EXIT_STOPPED = 0, 1, 2, 3
@@ -67,10 +67,10 @@ def positive_int(value: str) -> int:
     return number
 
 
-def on_stack(settings: Settings) -> Settings:
-    """Settings whose unset endpoints point at the local stack, when one runs: endpoints are resolved here,
-    at the edge, and the engine only reads its settings."""
-    return local.endpoints(settings)
+def on_stack(settings: Settings, principal: str = credentials.ADMIN) -> Settings:
+    """Settings whose unset endpoints point at the local stack, when one runs, logged in as `principal`:
+    endpoints are resolved here, at the edge, and the engine only reads its settings."""
+    return local.endpoints(settings, principal)
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ from engine.settings import Settings
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
-    settings = on_stack(settings)
+    settings = on_stack(settings, args.stage)
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
     port = args.metrics_port or settings.metrics_port or metrics.DEFAULT_PORTS[args.stage]
     metrics.serve(

@@ -7,19 +7,25 @@ import argparse
 from engine.cli.common import EXIT_OK, EXIT_VERDICT, Subparsers
 from engine.contracts.provision import provision
 from engine.settings import Settings
-from engine.stack import local
+from engine.stack import credentials, local
+from engine.trust.provision import secure_local
 
 
 def _up(args: argparse.Namespace, settings: Settings) -> int:
     state = local.up(settings.cache_dir, settings.run_dir, settings.policies_dir, brokers=args.brokers)
     if args.with_prometheus and not state.prometheus_url:
         state = local.with_prometheus(settings.run_dir, state)
-    pinned = settings.model_copy(
-        update={"bootstrap_servers": state.bootstrap_servers, "opa_url": state.opa_url}
+    pinned = local.as_principal(
+        settings.model_copy(update={"bootstrap_servers": state.bootstrap_servers, "opa_url": state.opa_url}),
+        settings.run_dir,
+        credentials.ADMIN,
     )
     created = provision(pinned)
     if created:
         print(f"provisioned topics: {', '.join(sorted(created))}")
+    changed = secure_local(pinned, settings.run_dir)
+    if not changed.unchanged:
+        print(f"ACLs from the contracts: {len(changed.add)} added, {len(changed.remove)} removed")
     print(f"kafka      {state.bootstrap_servers}")
     print(f"opa        {state.opa_url}")
     if state.prometheus_url:
@@ -46,6 +52,24 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK if all(status.values()) else EXIT_VERDICT
 
 
+def _credentials(args: argparse.Namespace, settings: Settings) -> int:
+    """librdkafka properties for one principal of the local stack (they include its password)."""
+    state = local.StackState.load(settings.run_dir)
+    if state is None:
+        print(f"no local stack in {settings.run_dir} (start one with `governor stack up`)")
+        return EXIT_VERDICT
+    secret = credentials.password(settings.run_dir, args.principal)
+    props = {
+        "bootstrap.servers": state.bootstrap_servers,
+        "security.protocol": "SASL_PLAINTEXT",
+        "sasl.mechanism": "SCRAM-SHA-512",
+        "sasl.username": args.principal,
+        "sasl.password": secret,
+    }
+    print("\n".join(f"{k}={v}" for k, v in props.items()))
+    return EXIT_OK
+
+
 def register(sub: Subparsers) -> None:
     stack = sub.add_parser("stack", help="the local Kafka + OPA (+ Prometheus) stack").add_subparsers(
         dest="action", required=True, metavar="ACTION"
@@ -58,6 +82,11 @@ def register(sub: Subparsers) -> None:
         "--with-prometheus", action="store_true", help="also start Prometheus with Governor's rules"
     )
     up.set_defaults(func=_up)
+    creds = stack.add_parser(
+        "credentials", help="librdkafka properties (key=value) for one principal of the local stack"
+    )
+    creds.add_argument("principal", help="e.g. web-app, ask, admission, auditor, admin")
+    creds.set_defaults(func=_credentials)
     stack.add_parser("down", help="stop what `stack up` started, nothing else").set_defaults(func=_down)
     stack.add_parser("status", help="what runs, and where (exit 1 when something is down)").set_defaults(
         func=_status

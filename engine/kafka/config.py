@@ -26,6 +26,44 @@ def common(settings: Settings) -> dict[str, Any]:
         conf["sasl.password"] = settings.sasl_password.get_secret_value()
     if settings.ssl_ca_location:
         conf["ssl.ca.location"] = str(settings.ssl_ca_location)
+    return {**conf, **_mtls(settings), **_oauthbearer(settings)}
+
+
+def _mtls(settings: Settings) -> dict[str, Any]:
+    if (settings.ssl_certificate_location is None) != (settings.ssl_key_location is None):
+        raise ConfigError("mTLS needs both GOVERNOR_SSL_CERTIFICATE_LOCATION and GOVERNOR_SSL_KEY_LOCATION")
+    if settings.ssl_certificate_location is None:
+        return {}
+    if not settings.security_protocol.endswith("SSL"):
+        raise ConfigError("a client certificate needs GOVERNOR_SECURITY_PROTOCOL=SSL or SASL_SSL")
+    conf: dict[str, Any] = {
+        "ssl.certificate.location": str(settings.ssl_certificate_location),
+        "ssl.key.location": str(settings.ssl_key_location),
+    }
+    if settings.ssl_key_password:
+        conf["ssl.key.password"] = settings.ssl_key_password.get_secret_value()
+    return conf
+
+
+def _oauthbearer(settings: Settings) -> dict[str, Any]:
+    if settings.sasl_mechanism != "OAUTHBEARER":
+        return {}
+    missing = [
+        f"GOVERNOR_{name.upper()}"
+        for name in ("sasl_oauthbearer_token_endpoint_url", "sasl_oauthbearer_client_id")
+        if not getattr(settings, name)
+    ] + ([] if settings.sasl_oauthbearer_client_secret else ["GOVERNOR_SASL_OAUTHBEARER_CLIENT_SECRET"])
+    if missing:
+        raise ConfigError(f"OAUTHBEARER needs {', '.join(missing)}")
+    assert settings.sasl_oauthbearer_client_secret is not None
+    conf: dict[str, Any] = {
+        "sasl.oauthbearer.method": "oidc",
+        "sasl.oauthbearer.token.endpoint.url": settings.sasl_oauthbearer_token_endpoint_url,
+        "sasl.oauthbearer.client.id": settings.sasl_oauthbearer_client_id,
+        "sasl.oauthbearer.client.secret": settings.sasl_oauthbearer_client_secret.get_secret_value(),
+    }
+    if settings.sasl_oauthbearer_scope:
+        conf["sasl.oauthbearer.scope"] = settings.sasl_oauthbearer_scope
     return conf
 
 

@@ -22,14 +22,27 @@ log = logging.getLogger(__name__)
 class PolicyClient:
     """Evaluates `data.<package>.decision` for many inputs; retries, then raises PolicyUnavailable."""
 
-    def __init__(self, url: str, timeout: float = 5.0, retries: int = 4, backoff: float = 0.25) -> None:
+    def __init__(
+        self,
+        url: str,
+        timeout: float = 5.0,
+        retries: int = 4,
+        backoff: float = 0.25,
+        token: str | None = None,
+    ) -> None:
         parsed = urlparse(url)
         if not parsed.hostname or not parsed.port:
             raise ValueError(f"OPA URL must look like http://host:port, got '{url}'")
         self.url = url
         self._client = OpaClient(
-            host=parsed.hostname, port=parsed.port, ssl=parsed.scheme == "https", timeout=timeout, retries=0
+            host=parsed.hostname,
+            port=parsed.port,
+            ssl=parsed.scheme == "https",
+            timeout=timeout,
+            retries=0,
+            token=token,
         )
+        self._headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.retries, self.backoff = retries, backoff
 
     def decide(self, package: str, inputs: list[dict[str, Any]], gate: str = "") -> list[PolicyDecision]:
@@ -94,11 +107,16 @@ class PolicyClient:
                 delay = min(delay * 2, 5.0)
         raise AssertionError("unreachable")
 
+    def _get(self, path: str) -> Any:
+        resp = requests.get(f"{self.url}{path}", headers=self._headers, timeout=5)
+        resp.raise_for_status()  # a 401 (no or wrong token) must not read as "no policies"
+        return resp.json()
+
     def revision(self) -> str:
         """Digest of the Rego modules and tenant data OPA holds now: the revision audit records name."""
         try:
-            policies = requests.get(f"{self.url}/v1/policies", timeout=5).json().get("result", [])
-            tenants = requests.get(f"{self.url}/v1/data/tenants", timeout=5).json().get("result")
+            policies = self._get("/v1/policies").get("result", [])
+            tenants = self._get("/v1/data/tenants").get("result")
         except (requests.RequestException, ValueError) as exc:
             raise PolicyUnavailable(f"OPA at {self.url}: {exc}") from exc
         digest = hashlib.sha256()

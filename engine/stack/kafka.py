@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import StackError
-from engine.stack import process
+from engine.stack import credentials, process
 
 KAFKA_VERSION = "4.1.1"
 SCALA_VERSION = "2.13"
@@ -98,17 +98,44 @@ def _java(libs: Path, heap_mb: int) -> list[str]:
     ]
 
 
-def _properties(node: BrokerNode, nodes: list[BrokerNode], data_dir: Path) -> str:
+def _jaas(module: str, user: str, password: str, users: dict[str, str] | None = None) -> str:
+    extra = "".join(f' user_{name}="{secret}"' for name, secret in (users or {}).items())
+    return f'{module} required username="{user}" password="{password}"{extra};'
+
+
+def _security(secrets: dict[str, str]) -> dict[str, object]:
+    """SCRAM-SHA-512 for clients and brokers, PLAIN between brokers and controllers, an authorizer that
+    refuses whatever no ACL allows; the admin and controller principals are the only super users."""
+    admin, controller = secrets[credentials.ADMIN], secrets[credentials.CONTROLLER]
+    scram = "org.apache.kafka.common.security.scram.ScramLoginModule"
+    plain = "org.apache.kafka.common.security.plain.PlainLoginModule"
+    return {
+        "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+        "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
+        "sasl.mechanism.controller.protocol": "PLAIN",
+        "listener.name.client.scram-sha-512.sasl.jaas.config": _jaas(scram, credentials.ADMIN, admin),
+        "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
+        "listener.name.controller.plain.sasl.jaas.config": _jaas(
+            plain, credentials.CONTROLLER, controller, {credentials.CONTROLLER: controller}
+        ),
+        "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "allow.everyone.if.no.acl.found": "false",
+        "super.users": ";".join(f"User:{name}" for name in credentials.SUPER_USERS),
+    }
+
+
+def _properties(node: BrokerNode, nodes: list[BrokerNode], data_dir: Path, secrets: dict[str, str]) -> str:
     replication = min(3, len(nodes))
     voters = ",".join(f"{n.node_id}@127.0.0.1:{n.controller_port}" for n in nodes)
     props = {
         "process.roles": "broker,controller",
         "node.id": node.node_id,
-        "listeners": f"PLAINTEXT://127.0.0.1:{node.port},CONTROLLER://127.0.0.1:{node.controller_port}",
-        "advertised.listeners": f"PLAINTEXT://127.0.0.1:{node.port}",
+        "listeners": f"CLIENT://127.0.0.1:{node.port},CONTROLLER://127.0.0.1:{node.controller_port}",
+        "advertised.listeners": f"CLIENT://127.0.0.1:{node.port}",
         "controller.listener.names": "CONTROLLER",
-        "inter.broker.listener.name": "PLAINTEXT",
-        "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        "inter.broker.listener.name": "CLIENT",
+        "listener.security.protocol.map": "CONTROLLER:SASL_PLAINTEXT,CLIENT:SASL_PLAINTEXT",
+        **_security(secrets),
         "controller.quorum.voters": voters,
         "log.dirs": data_dir,
         "num.partitions": 3,
@@ -127,16 +154,23 @@ def _properties(node: BrokerNode, nodes: list[BrokerNode], data_dir: Path) -> st
 
 
 def start(libs: Path, run_dir: Path, brokers: int = 1, heap_mb: int = 512) -> list[BrokerNode]:
-    """Format storage (first start only) and start `brokers` KRaft nodes on free loopback ports."""
+    """Format storage (first start only, with the admin's SCRAM credential) and start `brokers` secured
+    KRaft nodes on free loopback ports. Passwords come from the stack's credential file."""
     nodes = [BrokerNode(i + 1, process.free_port(), process.free_port()) for i in range(brokers)]
     cluster_id = _cluster_id(run_dir)
+    secrets = credentials.ensure(run_dir, ())
     java = _java(libs, heap_mb)
     for node in nodes:
         node_dir = run_dir / f"kafka-{node.node_id}"
         data_dir = node_dir / "data"
         node_dir.mkdir(parents=True, exist_ok=True)
         config = node_dir / "server.properties"
-        config.write_text(_properties(node, nodes, data_dir))
+        credentials.write_private(config, _properties(node, nodes, data_dir, secrets))
+        marker = data_dir / ".governor-scram"
+        if (data_dir / "meta.properties").exists() and not marker.exists():
+            # Storage formatted before the stack was secured holds no admin credential, and nothing
+            # could log in: the local stack is disposable, so it starts again from empty storage.
+            shutil.rmtree(data_dir)
         if not (data_dir / "meta.properties").exists():
             fmt = [
                 *java,
@@ -147,12 +181,16 @@ def start(libs: Path, run_dir: Path, brokers: int = 1, heap_mb: int = 512) -> li
                 "-c",
                 str(config),
                 "--ignore-formatted",
+                "--add-scram",
+                f"SCRAM-SHA-512=[name={credentials.ADMIN},password={secrets[credentials.ADMIN]}]",
             ]
             result = subprocess.run(fmt, capture_output=True, text=True)
             if result.returncode != 0:
                 raise StackError(
-                    f"formatting Kafka storage failed: {result.stdout[-1500:]}{result.stderr[-1500:]}"
+                    f"formatting Kafka storage in {data_dir} failed: "
+                    + credentials.scrub(result.stdout[-1500:] + result.stderr[-1500:], secrets)
                 )
+            marker.write_text("SCRAM-SHA-512 credential of the admin added at format\n")
         process.start_daemon(f"kafka-{node.node_id}", [*java, "kafka.Kafka", str(config)], node_dir)
     for node in nodes:
         node_dir = run_dir / f"kafka-{node.node_id}"

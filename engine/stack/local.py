@@ -6,9 +6,11 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from engine import metrics
 from engine.settings import Settings
-from engine.stack import kafka, opa, process
+from engine.stack import credentials, kafka, opa, process
 
 
 @dataclass
@@ -54,7 +56,8 @@ def up(cache: Path, run_dir: Path, policies_dir: Path, brokers: int = 1, log: bo
     say(f"starting {brokers} Kafka broker(s) in KRaft mode")
     nodes = kafka.start(libs, run_dir, brokers=brokers)
     say("starting OPA with policies from " + str(policies_dir))
-    opa_port = opa.start(binary, run_dir, policies_dir)
+    token = credentials.ensure(run_dir, ())[credentials.OPA_TOKEN]
+    opa_port = opa.start(binary, run_dir, policies_dir, token=token)
     state = StackState(
         bootstrap_servers=",".join(f"127.0.0.1:{n.port}" for n in nodes),
         opa_url=f"http://127.0.0.1:{opa_port}",
@@ -105,24 +108,51 @@ def down(run_dir: Path, quiet: bool = False) -> list[str]:
     return stopped
 
 
-def endpoints(settings: Settings) -> Settings:
-    """Settings whose unset Kafka and OPA endpoints point at the local stack, when one was started here.
-    Resolved at the edge (the CLI), so the engine itself only ever reads its settings."""
+def _opa_token(run_dir: Path) -> SecretStr | None:
+    """The stack's OPA token; None for a stack started before OPA required one."""
+    token = credentials.load(run_dir).get(credentials.OPA_TOKEN)
+    return SecretStr(token) if token else None
+
+
+def as_principal(settings: Settings, run_dir: Path, principal: str) -> Settings:
+    """Settings that authenticate to the local stack in `run_dir` as `principal` (SCRAM-SHA-512)."""
+    return settings.model_copy(
+        update={
+            "security_protocol": "SASL_PLAINTEXT",
+            "sasl_mechanism": "SCRAM-SHA-512",
+            "sasl_username": principal,
+            "sasl_password": SecretStr(credentials.password(run_dir, principal)),
+        }
+    )
+
+
+def endpoints(settings: Settings, principal: str = credentials.ADMIN) -> Settings:
+    """Settings whose unset Kafka and OPA endpoints point at the local stack, when one was started here,
+    authenticated as `principal` unless credentials are set already. Resolved at the edge (the CLI), so
+    the engine itself only ever reads its settings."""
     if settings.bootstrap_servers and settings.opa_url:
         return settings
     state = StackState.load(settings.run_dir)
     if state is None:
         return settings
-    return settings.model_copy(
+    pinned = settings.model_copy(
         update={
             "bootstrap_servers": settings.bootstrap_servers or state.bootstrap_servers,
             "opa_url": settings.opa_url or state.opa_url,
+            "opa_token": settings.opa_token if settings.opa_url else _opa_token(settings.run_dir),
         }
     )
+    if settings.bootstrap_servers or settings.sasl_username or not credentials.load(settings.run_dir):
+        return pinned  # explicit login, or a stack started before it was secured
+    return as_principal(pinned, settings.run_dir, principal)
 
 
-def started(settings: Settings) -> tuple[Settings, StackState]:
-    """Start (or reuse) the local stack, and settings that point at it."""
+def started(settings: Settings, principal: str = credentials.ADMIN) -> tuple[Settings, StackState]:
+    """Start (or reuse) the local stack, and settings that point at it as `principal`."""
     state = up(settings.cache_dir, settings.run_dir, settings.policies_dir)
-    pinned = {"bootstrap_servers": state.bootstrap_servers, "opa_url": state.opa_url}
-    return settings.model_copy(update=pinned), state
+    pinned = {
+        "bootstrap_servers": state.bootstrap_servers,
+        "opa_url": state.opa_url,
+        "opa_token": _opa_token(settings.run_dir),
+    }
+    return as_principal(settings.model_copy(update=pinned), settings.run_dir, principal), state

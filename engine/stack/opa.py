@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from engine.errors import StackError
-from engine.stack import process
+from engine.stack import credentials, process
 
 OPA_VERSION = "v1.22.2"
 
@@ -30,10 +31,50 @@ def install(cache: Path) -> Path:
     return binary
 
 
-def start(binary: Path, run_dir: Path, policies_dir: Path, port: int | None = None) -> int:
-    """Start `opa run --server` with policies_dir loaded and watched; returns the port."""
+# Who may call OPA: anyone may ask whether it is healthy; a caller with the token may query decisions and
+# read the loaded modules; nobody may PUT or DELETE policies or data (they load from policies/ only).
+AUTHZ_POLICY = """package system.authz
+
+default allow := false
+
+allow if input.path == ["health"]
+
+allow if {
+	input.identity == data.governor_authz.token
+	input.method in {"GET", "POST"}
+	input.path[0] == "v1"
+	input.path[1] == "data"
+}
+
+allow if {
+	input.identity == data.governor_authz.token
+	input.method == "GET"
+	input.path == ["v1", "policies"]
+}
+"""
+
+
+def _authz(opa_dir: Path, token: str) -> Path:
+    """The system.authz policy and the token it checks, in a folder only the owner reads."""
+    folder = opa_dir / "authz"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    (folder / "authz.rego").write_text(AUTHZ_POLICY)
+    credentials.write_private(folder / "data.json", json.dumps({"governor_authz": {"token": token}}))
+    return folder
+
+
+def start(
+    binary: Path, run_dir: Path, policies_dir: Path, port: int | None = None, token: str | None = None
+) -> int:
+    """Start `opa run --server` with policies_dir loaded and watched; returns the port. With a token,
+    OPA requires it (bearer) for every call but /health, and refuses writes to policies and data."""
     port = port or process.free_port()
     opa_dir = run_dir / "opa"
+    secured = (
+        ["--authentication=token", "--authorization=basic", str(_authz(opa_dir, token).resolve())]
+        if token
+        else []
+    )
     argv = [
         str(binary),
         "run",
@@ -46,6 +87,7 @@ def start(binary: Path, run_dir: Path, policies_dir: Path, port: int | None = No
         "--watch",
         "--ignore",
         "*_test.rego",
+        *secured,
         str(policies_dir.resolve()),  # OPA runs in its own folder: relative paths would break
     ]
     pid = process.start_daemon("opa", argv, opa_dir)
@@ -99,8 +141,10 @@ def run_tests(binary: Path, policies_dir: Path, min_coverage: float = 100.0) -> 
     return percent >= min_coverage, output
 
 
-def query(url: str, path: str) -> bytes:
-    with urllib.request.urlopen(f"{url}/v1/data/{path}", timeout=2) as resp:
+def query(url: str, path: str, token: str | None = None) -> bytes:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = urllib.request.Request(f"{url}/v1/data/{path}", headers=headers)
+    with urllib.request.urlopen(request, timeout=2) as resp:
         return bytes(resp.read())
 
 

@@ -20,7 +20,7 @@ from engine.kafka import config
 from engine.settings import REPO_ROOT, Settings
 from engine.stack.process import free_port
 from tests.integration.test_release_gate import GROUNDED, _send
-from tests.kafka_helpers import read_all, wait_for_count
+from tests.kafka_helpers import kafka_env, read_all, wait_for_count
 from tests.stage_helpers import draft, running
 
 pytestmark = pytest.mark.integration
@@ -83,7 +83,8 @@ def test_tampered_dropped_reordered_or_forged_records_are_detected(
         partition=audit_partition,
     )
     producer.flush(10)
-    monkeypatch.setenv("GOVERNOR_BOOTSTRAP_SERVERS", test_settings.bootstrap_servers or "")
+    for name, value in kafka_env(test_settings).items():
+        monkeypatch.setenv(name, value)
     monkeypatch.setenv("GOVERNOR_TOPICS__AUDIT", test_settings.topics.audit)
     assert cli.main(["audit", "verify"]) == 1
 
@@ -93,7 +94,7 @@ def test_release_gate_killed_mid_batch_loses_and_duplicates_nothing(test_setting
     _send(test_settings, *(draft(GROUNDED, draft_id=f"k{i}", tenant="default") for i in range(n)))
     env = {
         **os.environ,
-        "GOVERNOR_BOOTSTRAP_SERVERS": test_settings.bootstrap_servers or "",
+        **kafka_env(test_settings),
         "GOVERNOR_OPA_URL": test_settings.opa_url or "",
         "GOVERNOR_GROUP_PREFIX": test_settings.group_prefix,
         "GOVERNOR_BATCH_SIZE": "4",

@@ -17,8 +17,8 @@ from engine.contracts.registry import ContractRegistry
 from engine.errors import GovernorError
 from engine.kafka.admin import ensure_topics
 from engine.settings import Settings, load_settings
-from engine.stack import kafka, process
-from tests.kafka_helpers import produce_prompts, read_all, wait_for_count
+from engine.stack import credentials, kafka, process
+from tests.kafka_helpers import kafka_login, produce_prompts, read_all, wait_for_count
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 N = 600
@@ -32,6 +32,7 @@ def test_a_broker_killed_mid_stream_loses_and_duplicates_nothing() -> None:
     try:
         settings = Settings(
             bootstrap_servers=",".join(f"127.0.0.1:{n.port}" for n in nodes),
+            **kafka_login(credentials.ADMIN, credentials.password(run_dir, credentials.ADMIN)),
             group_prefix="fault",
             batch_size=25,
             batch_timeout_seconds=0.1,

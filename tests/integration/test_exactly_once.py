@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from engine.settings import REPO_ROOT, Settings
-from tests.kafka_helpers import produce_prompts, read_all, wait_for_count
+from tests.kafka_helpers import kafka_env, produce_prompts, read_all, wait_for_count
 
 pytestmark = pytest.mark.integration
 N = 300
@@ -20,7 +20,7 @@ N = 300
 def _worker(settings: Settings, source: str, target: str) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
-        "GOVERNOR_BOOTSTRAP_SERVERS": settings.bootstrap_servers or "",
+        **kafka_env(settings),
         "GOVERNOR_GROUP_PREFIX": settings.group_prefix,
         "GOVERNOR_BATCH_SIZE": "20",
         "SLOW_SECONDS": "0.15",

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import SecretStr
 
 from engine import app
 from engine.envelope import Envelope
@@ -27,7 +28,8 @@ TENANTS = ["acme-insurance", "strict-bank", "default", "unknown-tenant"]
 
 @pytest.fixture(scope="module")
 def gate(stack_endpoints: dict[str, str]) -> PolicyGate:
-    settings = Settings(opa_url=stack_endpoints["opa_url"], bootstrap_servers="127.0.0.1:1")
+    token = SecretStr(stack_endpoints["opa_token"]) if stack_endpoints["opa_token"] else None
+    settings = Settings(opa_url=stack_endpoints["opa_url"], opa_token=token, bootstrap_servers="127.0.0.1:1")
     return app.policy_gate("release", settings, app.policy_client(settings))
 
 

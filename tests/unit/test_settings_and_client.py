@@ -60,8 +60,20 @@ class _Reader:
         return self.batches.pop(0) if self.batches else []
 
 
+class _AnySignature:
+    """Signatures are tested in test_signatures.py; here every approval counts as signed."""
+
+    def verify(self, value: bytes, headers: object) -> str:
+        return "test-kid"
+
+
+def _rec(value: bytes) -> Record:
+    return Record("answers", 0, 0, None, value, (), None)
+
+
 def _client(values: list[bytes | None]) -> GovernorClient:
     client = object.__new__(GovernorClient)  # no Kafka: only the answer-collecting state
+    client._verifier = _AnySignature()  # type: ignore[assignment]
     client._submitted = {}
     client._pending = {}
     client._started = True
@@ -73,13 +85,13 @@ def test_take_skips_records_that_are_not_answers_and_other_traces() -> None:
     client = _client([])
     client._submitted["mine"] = 0.0
     for junk in (b"not json", b"[]", b'{"id": "x"}', b'"text"', _approved("someone-else")):
-        client._take(junk)
+        client._take(_rec(junk))
     bad_payload = Envelope(
         type="answer.approved", contract="answers.approved@1", tenant="t", payload={}, trace=Trace("mine")
     )
-    client._take(bad_payload.to_bytes())  # KeyError: no "answer"
+    client._take(_rec(bad_payload.to_bytes()))  # KeyError: no "answer"
     assert client._pending == {}
-    client._take(_approved("mine"))
+    client._take(_rec(_approved("mine")))
     assert set(client._pending) == {"mine"} and client._submitted == {}
     assert client._pending["mine"].outcome == "approved" and client._pending["mine"].seconds > 0
 

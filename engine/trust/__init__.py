@@ -1,0 +1,1 @@
+"""The trust boundary: Kafka principals and ACLs from the contracts, signing keys, signatures."""
