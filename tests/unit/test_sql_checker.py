@@ -82,7 +82,7 @@ def test_shared_tables_get_no_filter() -> None:
 def test_hostile_tenant_name_stays_one_literal() -> None:
     governed = _governed("SELECT count(*) FROM claims", tenant="x' OR '1'='1")
     statements = sqlglot.parse(governed.sql, read="postgres")
-    assert len(statements) == 1
+    assert len(statements) == 1 and statements[0] is not None
     (condition,) = statements[0].find_all(exp.EQ)
     assert condition.expression.this == "x' OR '1'='1"
 
@@ -121,10 +121,18 @@ class _Policy:
         return [self.decision for _ in inputs]
 
 
+def _recorder(ran: list[str]) -> Any:
+    def execute(statement: str) -> QueryResult:
+        ran.append(statement)
+        return QueryResult((), ())
+
+    return execute
+
+
 def test_denied_statement_is_never_executed() -> None:
     ran: list[str] = []
     policy = _Policy(PolicyDecision.deny("sql.pii_raw", "no"))
-    gov = SqlGovernor(CATALOG, policy, lambda s: ran.append(s) or QueryResult((), ()))  # type: ignore[func-returns-value]
+    gov = SqlGovernor(CATALOG, policy, _recorder(ran))
     outcome = gov.run("SELECT email FROM customers", "acme-insurance")
     assert outcome.verdict == "denied" and outcome.result is None and ran == []
     assert policy.inputs[0]["columns"][0] == {
@@ -137,9 +145,7 @@ def test_denied_statement_is_never_executed() -> None:
 
 def test_allow_of_a_flagged_statement_is_a_policy_error() -> None:
     ran: list[str] = []
-    gov = SqlGovernor(
-        CATALOG, _Policy(PolicyDecision(allow=True)), lambda s: ran.append(s) or QueryResult((), ())
-    )  # type: ignore[func-returns-value]
+    gov = SqlGovernor(CATALOG, _Policy(PolicyDecision(allow=True)), _recorder(ran))
     outcome = gov.run("DELETE FROM claims", "acme-insurance")
     assert outcome.verdict == "denied" and [r.code for r in outcome.reasons] == ["policy_error"]
     assert ran == []
