@@ -45,4 +45,33 @@ UNDERWRITING_EXPLANATION = PromptTemplate(
     user="Facts:\n{context}\n\n{question}",
 )
 
-TEMPLATES = {t.version: t for t in (RAG_ANSWER, UNDERWRITING_FACTS, UNDERWRITING_EXPLANATION)}
+DATA_SQL = PromptTemplate(
+    version="data-sql@1",
+    system=(
+        "You write one PostgreSQL SELECT statement that answers a question about an insurer's data. "
+        "Use only the tables and columns listed. Reply with the SQL only."
+    ),
+    user=(
+        "Tables:\n{context}\n\nExamples:\n"
+        "Question: How many claims are open?\n"
+        "SQL: SELECT count(*) AS open_claims FROM claims WHERE status = 'open'\n"
+        "Question: How many active policies are there per product?\n"
+        "SQL: SELECT product, count(*) AS policies FROM policies WHERE status = 'active' GROUP BY product\n"
+        "Question: What is the total amount of settled claims?\n"
+        "SQL: SELECT sum(amount) AS settled_amount FROM claims WHERE status = 'settled'\n\n"
+        "Question: {question}\nSQL:"
+    ),
+)
+
+DATA_ANSWER = PromptTemplate(
+    version="data-answer@1",
+    system=(
+        "You answer a question about an insurer's data from the query result you are given, in one short "
+        "sentence. Use only the numbers in the result."
+    ),
+    user="Query result:\n{context}\n\nQuestion: {question}\nAnswer:",
+)
+
+TEMPLATES = {
+    t.version: t for t in (RAG_ANSWER, UNDERWRITING_FACTS, UNDERWRITING_EXPLANATION, DATA_SQL, DATA_ANSWER)
+}

@@ -47,18 +47,16 @@ class SqlOutcome:
         return self.verdict == "allowed"
 
     def audit(self) -> dict[str, Any]:
-        """The facts an audit record keeps: hashes, filters, counts and codes, never the rows."""
+        """The `sql` block of the audit record: hashes, filters and counts, never the rows."""
         executed = self.governed.sql if self.governed else ""
         return {
             "verdict": self.verdict,
-            "reasons": [r.code for r in self.reasons],
             "sql_sha256": self.check.sql_sha256,
             "executed_sql_sha256": hashlib.sha256(executed.encode()).hexdigest() if executed else None,
             "tables": list(self.check.tables),
             "injected_filters": list(self.governed.filters) if self.governed else [],
             "limit": self.governed.limit if self.governed else None,
             "row_count": len(self.result.rows) if self.result else None,
-            "policy_revision": self.policy_revision,
         }
 
 

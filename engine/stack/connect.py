@@ -117,6 +117,8 @@ def worker_properties(bootstrap: str, rest_port: int, offsets: Path) -> dict[str
         "offset.storage.file.filename": str(offsets),
         "offset.flush.interval.ms": "1000",
         "plugin.discovery": "only_scan",
+        # Topics come from their contracts (`contracts provision`), never from the connector.
+        "topic.creation.enable": "false",
         # Idempotent producer, every replica: a change event is written once per commit (barring a crash).
         "producer.enable.idempotence": "true",
         "producer.acks": "all",
@@ -151,7 +153,6 @@ def connector_config(source: ConnectorSource) -> dict[str, str]:
         "transforms.route.type": "org.apache.kafka.connect.transforms.RegexRouter",
         "transforms.route.regex": f"{prefix}\\.{schema}\\.{table}",
         "transforms.route.replacement": source.topic,
-        "topic.creation.enable": "false",
     }
 
 

@@ -208,9 +208,9 @@ deny contains reason if {
 #   tables, or anything beyond the tenant's sql_readable classes).
 # custom:
 #   code: sql.table_denied
-deny contains lib.reason(rego.metadata.rule(), sprintf("%v (%v)", [t.name, t.classification])) if {
+deny contains lib.reason(rego.metadata.rule(), sprintf("%v (%v)", [object.get(t, "name", null), object.get(t, "classification", null)])) if {
 	some t in tables
-	not t.classification in readable
+	not object.get(t, "classification", null) in readable
 }
 
 # METADATA
@@ -231,9 +231,9 @@ deny contains lib.reason(rego.metadata.rule(), sprintf("%v.%v (%v)", [c.table, c
 # description: A column has no known classification (public, internal or pii); it is not read until it does.
 # custom:
 #   code: sql.unclassified
-deny contains lib.reason(rego.metadata.rule(), sprintf("%v.%v", [c.table, c.column])) if {
+deny contains lib.reason(rego.metadata.rule(), sprintf("%v.%v", [object.get(c, "table", null), object.get(c, "column", null)])) if {
 	some c in columns
-	not c.classification in {"public", "internal", "pii"}
+	not object.get(c, "classification", null) in {"public", "internal", "pii"}
 }
 
 # METADATA

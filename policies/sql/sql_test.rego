@@ -106,3 +106,8 @@ test_non_object_entries_ignored_but_lists_required if {
 	d := sql.decision with input as object.union(base, {"findings": [1], "tables": ["x"], "columns": [null]})
 	d.allow
 }
+
+test_unclassified_table_denied if {
+	d := sql.decision with input as object.union(base, {"tables": [{"name": "claims"}]})
+	codes(d) == {"sql.table_denied"}
+}

@@ -1,0 +1,211 @@
+"""The workflow's data step: a question over the operational database, answered through governed SQL.
+
+  workflow.questions --[LLM writes SQL]--> check (sqlglot) -> Rego governor.sql -> tenant filter and
+  LIMIT injected into the tree -> run as the read-only role --> answers.draft (rows as context)
+
+Every statement gets one audit record (gate `sql`): canonical SQL hash, policy revision, injected
+filters, row count, verdict. A denied or failed statement becomes an answers.rejected event with its
+sql.* reasons (never an empty answer); an allowed one becomes a draft that the release gate decides.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from engine import metrics
+from engine.audit.records import decision_record
+from engine.audit.writer import AuditWriter
+from engine.contracts.codec import GovernedCodec
+from engine.contracts.registry import ContractRegistry
+from engine.envelope import Envelope, EnvelopeError
+from engine.errors import ConfigError, ContractViolation
+from engine.gates.dead_letter import dead_letter
+from engine.kafka.processor import Output, TransactionalProcessor
+from engine.kafka.record import Record
+from engine.models.llm import LLM, ChatMessage, LLMError
+from engine.prompts import DATA_ANSWER, DATA_SQL
+from engine.settings import Settings
+from engine.sql.catalog import Catalog
+from engine.sql.govern import SqlGovernor, SqlOutcome
+
+log = logging.getLogger(__name__)
+STAGE = "data"
+GATE = "sql"
+WORKFLOW = "data-question"
+ALLOWED_REASON = "sql.allowed"  # so `audit tail --reason sql.` lists allowed statements too
+_FENCE = re.compile(r"```(?:sql)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
+
+
+def schema_prompt(catalog: Catalog) -> str:
+    """The tables the model may use, personal-data columns marked so it aggregates them."""
+    lines = []
+    for table in catalog.tables.values():
+        if table.classification == "restricted":
+            continue
+        cols = ", ".join(
+            f"{c} (personal: count only)" if k == "pii" else c
+            for c, k in table.columns.items()
+            if c != table.tenant_column
+        )
+        lines.append(f"{table.name}({cols})")
+    return "\n".join(lines)
+
+
+def extract_sql(text: str) -> str:
+    """The statement in a model reply: inside a code fence if there is one, else the reply itself."""
+    fenced = _FENCE.search(text)
+    sql = fenced.group(1) if fenced else text
+    return sql.strip().removeprefix("SQL:").strip()
+
+
+class DataQuestions:
+    """The step's handler: questions in; audit records and a draft or a rejection out."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        codec: GovernedCodec,
+        llm: LLM,
+        governor: SqlGovernor,
+        audit: AuditWriter,
+    ) -> None:
+        self.settings, self.codec, self.llm, self.governor, self.audit = settings, codec, llm, governor, audit
+        self.schema_text = schema_prompt(governor.catalog)
+
+    def handle(self, messages: list[Record]) -> list[Output]:
+        outputs: list[Output] = []
+        for msg in messages:
+            envelope = None
+            try:
+                envelope = self.codec.decode(msg.topic, msg.value)
+                outputs.extend(self._answer(msg, envelope))
+            except (EnvelopeError, ContractViolation, LLMError) as exc:
+                outputs.append(dead_letter(self.codec, self.settings.topics.dlq, STAGE, msg, exc, envelope))
+        return outputs
+
+    def _answer(self, msg: Record, question: Envelope) -> list[Output]:
+        started = time.perf_counter()
+        text = question.payload["question"]
+        sql = question.payload.get("sql") or self.write_sql(text)
+        outcome = self.governor.run(sql, question.tenant)  # PolicyUnavailable: the batch is retried
+        decision_id = uuid.uuid4().hex
+        record = self._record(msg, question, outcome, decision_id, (time.perf_counter() - started) * 1000)
+        metrics.DECISIONS.labels(GATE, record["outcome"], record["reasons"][0]).inc()
+        outputs = [self.audit.output(record, question)]
+        if outcome.allowed:
+            event = self.draft(question, sql, outcome)
+            topic = self.settings.topics.answers_draft
+        else:
+            event = question.derive(
+                "answer.rejected", "answers.rejected@1", self._rejection(text, outcome, decision_id)
+            )
+            topic = self.settings.topics.answers_rejected
+        value, headers = self.codec.encode(topic, event)
+        outputs.append(Output(topic, value, question.trace.trace_id.encode(), headers))
+        return outputs
+
+    def write_sql(self, question: str) -> str:
+        """Ask the model for one SELECT; whatever it writes is governed the same way."""
+        user = DATA_SQL.user.format(context=self.schema_text, question=question)
+        completion = self.llm.complete(
+            [ChatMessage("system", DATA_SQL.system), ChatMessage("user", user)],
+            max_tokens=self.settings.llm_max_tokens,
+        )
+        metrics.LLM_REQUEST.labels(self.settings.llm_backend, "ok").observe(completion.seconds)
+        return extract_sql(completion.text)
+
+    def draft(self, question: Envelope, sql: str, outcome: SqlOutcome) -> Envelope:
+        """The answer grounded in the rows, as a draft for the release gate."""
+        assert outcome.result is not None
+        rows = outcome.result.as_text()
+        text = question.payload["question"]
+        user = DATA_ANSWER.user.format(context=rows, question=text)
+        completion = self.llm.complete(
+            [ChatMessage("system", DATA_ANSWER.system), ChatMessage("user", user)],
+            max_tokens=self.settings.llm_max_tokens,
+        )
+        metrics.LLM_REQUEST.labels(self.settings.llm_backend, "ok").observe(completion.seconds)
+        payload: dict[str, Any] = {
+            "question": text,
+            "answer": completion.text.strip(),
+            "context": [{"id": f"{question.payload['question_id']}#rows", "text": rows}],
+            "model": completion.model_id,
+            "template_version": DATA_ANSWER.version,
+            "prompt_id": question.id,
+            "workflow": WORKFLOW,
+        }
+        return question.derive("answer.draft", "answers.draft@1", payload)
+
+    @staticmethod
+    def _rejection(question: str, outcome: SqlOutcome, decision_id: str) -> dict[str, Any]:
+        return {
+            "gate": GATE,
+            "question": question,
+            "answer": None,
+            "reasons": [{"code": r.code, "message": r.message} for r in outcome.reasons],
+            "decision_id": decision_id,
+        }
+
+    def _record(
+        self, msg: Record, question: Envelope, outcome: SqlOutcome, decision_id: str, latency_ms: float
+    ) -> dict[str, Any]:
+        reasons = [r.code for r in outcome.reasons] if outcome.reasons else [ALLOWED_REASON]
+        record = decision_record(
+            decision_id=decision_id,
+            gate=GATE,
+            outcome="approved" if outcome.allowed else "rejected",
+            reasons=reasons,
+            envelope=question,
+            topic=msg.topic,
+            partition=msg.partition,
+            offset=msg.offset,
+            raw_value=msg.value,
+            contracts=[question.contract],
+            policy_revision=outcome.policy_revision,
+            validators={},
+            obligations=[f"filter:{f}" for f in outcome.audit()["injected_filters"]],
+            latency_ms=latency_ms,
+        )
+        record["sql"] = outcome.audit()
+        return record
+
+
+def build_processor(
+    settings: Settings, registry: ContractRegistry, conninfo: str | None = None, llm: LLM | None = None
+) -> TransactionalProcessor:
+    """The data step as its own consumer group on workflow.questions. `conninfo` is the read-only
+    role's libpq string (default: the postgres_conninfo setting)."""
+    from engine import wiring
+    from engine.gates.runner import policy_client, policy_revision
+    from engine.sql.execute import run_read_only
+
+    dsn = conninfo or (settings.postgres_conninfo.get_secret_value() if settings.postgres_conninfo else None)
+    if not dsn:
+        raise ConfigError(
+            "the data step needs a database: set GOVERNOR_POSTGRES_CONNINFO or start --with-postgres"
+        )
+    codec = GovernedCodec(registry)
+    policy = policy_client(settings)
+    governor = SqlGovernor(
+        Catalog.load(settings.sql_catalog),
+        policy,
+        lambda statement: run_read_only(dsn, statement, settings.sql_timeout_ms),
+        max_rows=settings.sql_max_rows,
+        policy_revision=policy_revision(policy),
+    )
+    audit = AuditWriter(settings, codec, GATE)
+    handler = DataQuestions(settings, codec, llm or wiring.llm(settings), governor, audit)
+    return TransactionalProcessor(
+        settings.model_copy(update={"batch_size": 4}),
+        STAGE,
+        [settings.topics.workflow_questions],
+        handler.handle,
+        on_assign=audit.recover,
+        on_committed=audit.committed,
+        on_aborted=audit.aborted,
+        consumer_overrides={"max.poll.interval.ms": 600000},
+    )
