@@ -163,7 +163,9 @@ def start(libs: Path, run_dir: Path, bootstrap: str, source: ConnectorSource, he
     home = run_dir / "connect"
     home.mkdir(parents=True, exist_ok=True)
     worker = home / "worker.properties"
-    worker.write_text(_props(worker_properties(bootstrap, rest_port, home / "offsets.dat")))
+    # Offsets per replication slot: a connector on a new slot must snapshot again, not resume.
+    offsets = home / f"offsets-{source.slot}.dat"
+    worker.write_text(_props(worker_properties(bootstrap, rest_port, offsets)))
     connector = home / "connector.properties"
     connector.write_text(_props(connector_config(source)))
     connector.chmod(0o600)  # holds the replication role's password
