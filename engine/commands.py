@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from engine import cli_data
 from engine.settings import Settings
 
 
@@ -93,6 +94,7 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    cli_data.register(sub)
     gate = sub.add_parser("gate", help="run the release gate outside Kafka").add_subparsers(
         dest="action", required=True, metavar="ACTION"
     )

@@ -269,3 +269,26 @@ def test_data_step_answers_allowed_and_rejects_destructive(
     assert allowed["sql"]["injected_filters"] == ["claims.tenant = 'acme-insurance'"]
     assert allowed["sql"]["row_count"] == 1 and len(allowed["sql"]["sql_sha256"]) == 64
     assert allowed["policy_revision"] not in ("", "unknown")
+
+
+def test_sql_check_command(stack_endpoints: dict[str, str], postgres_server: postgres.PostgresServer) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "GOVERNOR_OPA_URL": stack_endpoints["opa_url"],
+        "GOVERNOR_POSTGRES_CONNINFO": postgres_server.conninfo(postgres.READER),
+    }
+
+    def governor(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "engine", "sql", "check", *args], env=env, capture_output=True, text=True
+        )
+
+    denied = governor("EXPLAIN ANALYZE DELETE FROM claims")
+    assert denied.returncode == 3 and "verdict: denied" in denied.stdout and "sql.explain:" in denied.stdout
+    allowed = governor("SELECT count(*) AS n FROM policies", "--tenant", "northwind-re", "--execute")
+    assert allowed.returncode == 0, allowed.stderr
+    assert "policies.tenant = 'northwind-re'" in allowed.stdout and "n=20" in allowed.stdout
