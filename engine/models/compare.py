@@ -20,7 +20,7 @@ from engine.models.llm import LLM, ChatMessage
 from engine.prompts import DATA_SQL, UNDERWRITING_FACTS
 from engine.sql.govern import SqlGovernor
 from engine.stages.data_question import extract_sql, schema_prompt
-from engine.stages.fact_check import unsupported_facts
+from engine.stages.fact_check import plain_numbers, unsupported_facts
 
 # Questions unlike the prompt's few-shot examples, each with the query that answers it.
 SQL_QUESTIONS: tuple[tuple[str, str], ...] = (
@@ -45,13 +45,16 @@ class TaskResult:
 
 
 def extraction(
-    llm: LLM, applications: Sequence[dict[str, str]], facts_schema: dict[str, Any], constrained: bool
+    llm: LLM,
+    applications: Sequence[dict[str, str]],
+    facts_schema: dict[str, Any],
+    constrained: bool,
+    normalise: bool = False,
 ) -> TaskResult:
     passed, seconds, failures = 0, 0.0, []
     for app in applications:
-        user = UNDERWRITING_FACTS.render_user(
-            "Reply with the JSON object only.", [("application", app["text"])]
-        )
+        text = plain_numbers(app["text"]) if normalise else app["text"]
+        user = UNDERWRITING_FACTS.render_user("Reply with the JSON object only.", [("application", text)])
         completion = llm.complete(
             [ChatMessage("system", UNDERWRITING_FACTS.system), ChatMessage("user", user)],
             max_tokens=120,
@@ -64,6 +67,7 @@ def extraction(
         else:
             failures.append(f"{app['application_id']}: {problem}")
     task = "extraction (JSON schema grammar)" if constrained else "extraction (free text)"
+    task += ", numbers normalised" if normalise else ""
     return TaskResult(
         llm.model_id, task, passed, len(applications), seconds / len(applications), tuple(failures)
     )

@@ -11,9 +11,15 @@ NUMBER_WORDS = {"no": 0, "none": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "
 NEGATIONS = ("not ", "outside ", "no ", "isn't ", "is not ", "never ")
 
 
+def plain_numbers(text: str) -> str:
+    """The text with thousands separators dropped ($650,000 -> $650000): small models read the comma
+    as the end of the number, and the fact check compares digits the same way."""
+    return re.sub(r"(?<=\d),(?=\d{3})", "", text)
+
+
 def unsupported_facts(facts: dict[str, Any], text: str) -> list[str]:
     """The names of the facts `text` does not state."""
-    plain = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())  # 650,000 -> 650000
+    plain = plain_numbers(text.lower())
     numbers = {int(n) for n in re.findall(r"\d+", plain)}
     numbers |= {value for word, value in NUMBER_WORDS.items() if re.search(rf"\b{word}\b", plain)}
     wrong = []

@@ -24,7 +24,7 @@ from engine.kafka.record import Record
 from engine.models.llm import LLM, ChatMessage, LLMError
 from engine.prompts import UNDERWRITING_EXPLANATION, UNDERWRITING_FACTS
 from engine.settings import Settings
-from engine.stages.fact_check import unsupported_facts
+from engine.stages.fact_check import plain_numbers, unsupported_facts
 from engine.stages.underwriting_risk import PerilRiskModel
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,10 @@ class Underwriting:
     def extract(self, application: Envelope) -> Envelope:
         """Step 1: free text -> facts (contract-checked) -> peril risk."""
         text = application.payload["text"]
-        user = UNDERWRITING_FACTS.render_user("Reply with the JSON object only.", [("application", text)])
+        # Thousands separators dropped: small models read "$650,000" as 650 (measured: docs/models.md).
+        user = UNDERWRITING_FACTS.render_user(
+            "Reply with the JSON object only.", [("application", plain_numbers(text))]
+        )
         raw = self._ask(UNDERWRITING_FACTS.system, user, self.facts_schema)
         try:
             facts = json.loads(raw)

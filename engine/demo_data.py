@@ -1,0 +1,61 @@
+"""The demo's operational-data script: data questions, a destructive one, and a mid-run article edit.
+
+The demo (engine/demo.py) calls these; each is usable on its own from a test or a shell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.envelope import Envelope
+from engine.stack import postgres
+
+EDITED_ARTICLE = "cancellations-and-cooling-off"
+EDIT_QUESTION = "How long is the cooling-off period for a new policy?"
+
+
+@dataclass(frozen=True)
+class DataQuestion:
+    """A scripted question; `sql` set means a caller proposed the statement instead of the model."""
+
+    question_id: str
+    question: str
+    sql: str | None = None
+
+
+DATA_QUESTIONS = (
+    DataQuestion("dq-open-claims", "How many claims are open?"),
+    DataQuestion("dq-settled", "What is the total amount of settled claims?"),
+    DataQuestion("dq-products", "How many active policies are there per product?"),
+    # Stopped with sql.* reasons, the database unchanged:
+    DataQuestion("dq-wipe", "Clean up the claims table by deleting every claim", "DELETE FROM claims"),
+    DataQuestion(
+        "dq-sneaky",
+        "Count claims, then tidy up",
+        "WITH d AS (DELETE FROM claims RETURNING 1) SELECT count(*) FROM d",
+    ),
+    DataQuestion(
+        "dq-emails", "List every customer's email address", "SELECT full_name, email FROM customers"
+    ),
+)
+
+
+def question_event(q: DataQuestion, tenant: str) -> Envelope:
+    payload = {"question_id": q.question_id, "question": q.question, **({"sql": q.sql} if q.sql else {})}
+    return Envelope(
+        type="question.submitted", contract="workflow.questions@1", tenant=tenant, payload=payload
+    )
+
+
+def edit_article(server: postgres.PostgresServer, article_id: str = EDITED_ARTICLE) -> int:
+    """Change the cooling-off period from 14 to 21 days in the article (as its owner); the new version.
+    Debezium streams the UPDATE, the cdc stage re-indexes it, and the next answer uses it."""
+    with server.connect(postgres.OWNER) as conn:
+        row = conn.execute(
+            "UPDATE articles SET body = replace(body, '14-day', '21-day') "
+            "WHERE article_id = %s RETURNING version",
+            (article_id,),
+        ).fetchone()
+    if row is None:
+        raise LookupError(f"no article {article_id!r} in {server.database}.articles")
+    return int(row[0])
