@@ -101,11 +101,11 @@ def text_to_sql(llm: LLM, governor: SqlGovernor, tenant: str) -> TaskResult:
         outcome = governor.run(extract_sql(completion.text), tenant)
         expected = governor.run(expected_sql, tenant)
         if not outcome.allowed or outcome.result is None:
-            failures.append(f"{question} -> {[r.code for r in outcome.reasons]}")
+            failures.append(f"{question} -> {[r.code for r in outcome.reasons]} {completion.text[:80]!r}")
         elif expected.result is None or sorted(map(str, outcome.result.rows)) != sorted(
             map(str, expected.result.rows)
         ):
-            failures.append(f"{question} -> ran, wrong rows")
+            failures.append(f"{question} -> ran, wrong rows: {outcome.check.canonical_sql[:80]!r}")
         else:
             passed += 1
     n = len(SQL_QUESTIONS)

@@ -38,6 +38,7 @@ GATE = "sql"
 WORKFLOW = "data-question"
 ALLOWED_REASON = "sql.allowed"  # so `audit tail --reason sql.` lists allowed statements too
 _FENCE = re.compile(r"```(?:sql)?\s*(.*?)```", re.DOTALL | re.IGNORECASE)
+_CONTINUATION = re.compile(r"\n\s*\n|\n(?:Question|Answer|Tables|Examples)\s*:", re.IGNORECASE)
 
 
 def schema_prompt(catalog: Catalog) -> str:
@@ -56,9 +57,11 @@ def schema_prompt(catalog: Catalog) -> str:
 
 
 def extract_sql(text: str) -> str:
-    """The statement in a model reply: inside a code fence if there is one, else the reply itself."""
+    """The statement in a model reply: inside a code fence if there is one, else the reply up to where
+    a small model starts another few-shot turn ("Question: ...") or a blank line. Nothing else is cut:
+    a second statement stays in, so the checker denies it (sql.statement_count) and the audit shows it."""
     fenced = _FENCE.search(text)
-    sql = fenced.group(1) if fenced else text
+    sql = fenced.group(1) if fenced else _CONTINUATION.split(text, maxsplit=1)[0]
     return sql.strip().removeprefix("SQL:").strip()
 
 
@@ -132,7 +135,9 @@ class DataQuestions:
         payload: dict[str, Any] = {
             "question": text,
             "answer": completion.text.strip(),
-            "context": [{"id": f"{question.payload['question_id']}#rows", "text": rows}],
+            # The question beside the rows: an answer that restates it is grounded, its numbers still
+            # have to be in the rows.
+            "context": [{"id": f"{question.payload['question_id']}#rows", "text": f"{text}\n{rows}"}],
             "model": completion.model_id,
             "template_version": DATA_ANSWER.version,
             "prompt_id": question.id,

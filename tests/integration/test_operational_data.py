@@ -257,7 +257,8 @@ def test_data_step_answers_allowed_and_rejects_destructive(
         open_claims = conn.execute(
             "SELECT count(*) FROM claims WHERE status = 'open' AND tenant = 'acme-insurance'"
         ).fetchone()
-    assert open_claims is not None and draft["context"][0]["text"] == f"open_claims={open_claims[0]}"
+    assert open_claims is not None
+    assert draft["context"][0]["text"] == f"How many claims are open?\nopen_claims={open_claims[0]}"
     assert draft["workflow"] == "data-question" and draft["template_version"] == "data-answer@1"
     by_question = {r["question"]: r for r in rejected}
     assert [r["code"] for r in by_question[questions[1][1]]["reasons"]] == ["sql.dml_in_cte"]

@@ -168,3 +168,21 @@ def test_policy_input_carries_classifications() -> None:
     inp = policy_input(checker.check("SELECT count(*) FROM staff", CATALOG), CATALOG, "t")
     assert inp["gate"] == "sql" and inp["envelope"] == {"tenant": "t"}
     assert inp["tables"] == [{"name": "staff", "classification": "restricted"}]
+
+
+@pytest.mark.parametrize(
+    ("reply", "sql"),
+    [
+        ("```sql\nSELECT 1\n```\nThis counts.", "SELECT 1"),
+        (
+            "SELECT count(*) FROM claims\nQuestion: How many policies?\nSQL: SELECT 2",
+            "SELECT count(*) FROM claims",
+        ),
+        ("SQL: SELECT 1\n\nExplanation: it selects one", "SELECT 1"),
+        ("SELECT 1; DELETE FROM claims", "SELECT 1; DELETE FROM claims"),  # left for the checker to deny
+    ],
+)
+def test_extract_sql_keeps_the_statement_and_drops_continuations(reply: str, sql: str) -> None:
+    from engine.stages.data_question import extract_sql
+
+    assert extract_sql(reply) == sql
