@@ -20,7 +20,7 @@ from engine.models.llm import LLM, ChatMessage
 from engine.prompts import DATA_SQL, UNDERWRITING_FACTS
 from engine.sql.govern import SqlGovernor
 from engine.stages.data_question import extract_sql, schema_prompt
-from engine.stages.fact_check import plain_numbers, unsupported_facts
+from engine.stages.fact_check import evidence_schema, plain_numbers, unsupported_facts
 
 # Questions unlike the prompt's few-shot examples, each with the query that answers it.
 SQL_QUESTIONS: tuple[tuple[str, str], ...] = (
@@ -50,6 +50,7 @@ def extraction(
     facts_schema: dict[str, Any],
     constrained: bool,
     normalise: bool = False,
+    evidence: bool = False,
 ) -> TaskResult:
     passed, seconds, failures = 0, 0.0, []
     for app in applications:
@@ -58,7 +59,9 @@ def extraction(
         completion = llm.complete(
             [ChatMessage("system", UNDERWRITING_FACTS.system), ChatMessage("user", user)],
             max_tokens=120,
-            response_schema=facts_schema if constrained else None,
+            response_schema=(evidence_schema(facts_schema, app["text"]) if evidence else facts_schema)
+            if constrained
+            else None,
         )
         seconds += completion.seconds
         problem = _facts_problem(completion.text, app["text"], facts_schema)
@@ -68,6 +71,7 @@ def extraction(
             failures.append(f"{app['application_id']}: {problem}")
     task = "extraction (JSON schema grammar)" if constrained else "extraction (free text)"
     task += ", numbers normalised" if normalise else ""
+    task += ", narrowed to stated values" if evidence else ""
     return TaskResult(
         llm.model_id, task, passed, len(applications), seconds / len(applications), tuple(failures)
     )

@@ -39,3 +39,28 @@ def _states_flood_zone(text: str) -> bool:
         if not any(neg in before for neg in NEGATIONS):
             return True
     return False
+
+
+def evidence_schema(schema: dict[str, Any], text: str) -> dict[str, Any]:
+    """The facts schema narrowed to what the application states: each number field an enum of the
+    numbers in the text within its range, property_type an enum of the types the text names. JSON-schema
+    constrained decoding then lets a small model choose among stated values only; a field with no
+    candidate keeps its schema (and the fact check reports it)."""
+    plain = plain_numbers(text.lower())
+    numbers = {int(n) for n in re.findall(r"\d+", plain)}
+    numbers |= {value for word, value in NUMBER_WORDS.items() if re.search(rf"\b{word}\b", plain)}
+    money = {int(n) for n in re.findall(r"\$\s?(\d+)", plain)}
+    properties = dict(schema["properties"])
+    for name, spec in schema["properties"].items():
+        if spec.get("type") == "integer":
+            low, high = spec.get("minimum", float("-inf")), spec.get("maximum", float("inf"))
+            candidates = sorted(n for n in numbers if low <= n <= high)
+            if high >= 1_000_000 and money & set(candidates):  # an amount: the figures written as money
+                candidates = sorted(money & set(candidates))
+            if candidates:
+                properties[name] = {"type": "integer", "enum": candidates}
+        elif "enum" in spec and all(isinstance(v, str) for v in spec["enum"]):
+            named = [v for v in spec["enum"] if re.search(rf"\b{re.escape(v.lower())}\b", plain)]
+            if named:
+                properties[name] = {"enum": named}
+    return {**schema, "properties": properties}

@@ -24,7 +24,7 @@ from engine.kafka.record import Record
 from engine.models.llm import LLM, ChatMessage, LLMError
 from engine.prompts import UNDERWRITING_EXPLANATION, UNDERWRITING_FACTS
 from engine.settings import Settings
-from engine.stages.fact_check import plain_numbers, unsupported_facts
+from engine.stages.fact_check import evidence_schema, plain_numbers, unsupported_facts
 from engine.stages.underwriting_risk import PerilRiskModel
 
 log = logging.getLogger(__name__)
@@ -83,7 +83,8 @@ class Underwriting:
         user = UNDERWRITING_FACTS.render_user(
             "Reply with the JSON object only.", [("application", plain_numbers(text))]
         )
-        raw = self._ask(UNDERWRITING_FACTS.system, user, self.facts_schema)
+        # Constrained to the values the application states (measured: docs/models.md).
+        raw = self._ask(UNDERWRITING_FACTS.system, user, evidence_schema(self.facts_schema, text))
         try:
             facts = json.loads(raw)
         except json.JSONDecodeError as exc:
