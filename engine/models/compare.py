@@ -19,7 +19,7 @@ import jsonschema
 from engine.models.llm import LLM, ChatMessage
 from engine.prompts import DATA_SQL, UNDERWRITING_FACTS
 from engine.sql.govern import SqlGovernor
-from engine.stages.data_question import extract_sql, schema_prompt
+from engine.stages.data_question import SQL_REPLY_SCHEMA, schema_prompt, sql_from_reply
 from engine.stages.fact_check import evidence_schema, plain_numbers, unsupported_facts
 
 # Questions unlike the prompt's few-shot examples, each with the query that answers it.
@@ -93,16 +93,18 @@ def _facts_problem(text: str, application: str, schema: dict[str, Any]) -> str |
     return f"unsupported {', '.join(wrong)}" if wrong else None
 
 
-def text_to_sql(llm: LLM, governor: SqlGovernor, tenant: str) -> TaskResult:
+def text_to_sql(llm: LLM, governor: SqlGovernor, tenant: str, constrained: bool = False) -> TaskResult:
     passed, seconds, failures = 0, 0.0, []
     schema_text = schema_prompt(governor.catalog)
     for question, expected_sql in SQL_QUESTIONS:
         user = DATA_SQL.user.format(context=schema_text, question=question)
         completion = llm.complete(
-            [ChatMessage("system", DATA_SQL.system), ChatMessage("user", user)], max_tokens=80
+            [ChatMessage("system", DATA_SQL.system), ChatMessage("user", user)],
+            max_tokens=80,
+            response_schema=SQL_REPLY_SCHEMA if constrained else None,
         )
         seconds += completion.seconds
-        outcome = governor.run(extract_sql(completion.text), tenant)
+        outcome = governor.run(sql_from_reply(completion.text), tenant)
         expected = governor.run(expected_sql, tenant)
         if not outcome.allowed or outcome.result is None:
             failures.append(f"{question} -> {[r.code for r in outcome.reasons]} {completion.text[:80]!r}")
@@ -113,7 +115,8 @@ def text_to_sql(llm: LLM, governor: SqlGovernor, tenant: str) -> TaskResult:
         else:
             passed += 1
     n = len(SQL_QUESTIONS)
-    return TaskResult(llm.model_id, "text-to-SQL", passed, n, seconds / n, tuple(failures))
+    task = "text-to-SQL (JSON schema grammar)" if constrained else "text-to-SQL (free text)"
+    return TaskResult(llm.model_id, task, passed, n, seconds / n, tuple(failures))
 
 
 def markdown(results: Sequence[TaskResult]) -> str:

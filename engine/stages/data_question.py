@@ -10,6 +10,7 @@ sql.* reasons (never an empty answer); an allowed one becomes a draft that the r
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -54,6 +55,28 @@ def schema_prompt(catalog: Catalog) -> str:
         )
         lines.append(f"{table.name}({cols})")
     return "\n".join(lines)
+
+
+# Constrained decoding for the SQL step: one line that starts with SELECT or WITH, no ';' and no '"'.
+# It keeps a small model from chatting or running on into its few-shot examples; it is no security
+# boundary (the checker and Rego are), so a reply that is not this JSON is governed as it is.
+SQL_REPLY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {"sql": {"type": "string", "pattern": '^(SELECT|WITH) [^;\\n"]+$'}},
+    "required": ["sql"],
+    "additionalProperties": False,
+}
+
+
+def sql_from_reply(text: str) -> str:
+    """The statement from a reply to SQL_REPLY_SCHEMA, or from free text when it is not that JSON."""
+    try:
+        reply = json.loads(text)
+    except json.JSONDecodeError:
+        return extract_sql(text)
+    if isinstance(reply, dict) and isinstance(reply.get("sql"), str):
+        return str(reply["sql"]).strip()
+    return extract_sql(text)
 
 
 def extract_sql(text: str) -> str:
@@ -117,9 +140,10 @@ class DataQuestions:
         completion = self.llm.complete(
             [ChatMessage("system", DATA_SQL.system), ChatMessage("user", user)],
             max_tokens=self.settings.llm_max_tokens,
+            response_schema=SQL_REPLY_SCHEMA,
         )
         metrics.LLM_REQUEST.labels(self.settings.llm_backend, "ok").observe(completion.seconds)
-        return extract_sql(completion.text)
+        return sql_from_reply(completion.text)
 
     def draft(self, question: Envelope, sql: str, outcome: SqlOutcome) -> Envelope:
         """The answer grounded in the rows, as a draft for the release gate."""

@@ -293,3 +293,17 @@ def test_sql_check_command(stack_endpoints: dict[str, str], postgres_server: pos
     allowed = governor("SELECT count(*) AS n FROM policies", "--tenant", "northwind-re", "--execute")
     assert allowed.returncode == 0, allowed.stderr
     assert "policies.tenant = 'northwind-re'" in allowed.stdout and "n=20" in allowed.stdout
+
+
+def test_demo_article_edit_bumps_the_version(postgres_server: postgres.PostgresServer) -> None:
+    from engine import demo_data
+
+    version = demo_data.edit_article(postgres_server)
+    with postgres_server.connect(postgres.READER) as conn:
+        row = conn.execute(
+            "SELECT version, body FROM articles WHERE article_id = %s", (demo_data.EDITED_ARTICLE,)
+        ).fetchone()
+    assert row is not None and row[0] == version >= 2
+    assert "21-day cooling-off" in row[1] and "14-day" not in row[1]
+    with pytest.raises(LookupError, match="no article 'nope'"):
+        demo_data.edit_article(postgres_server, "nope")

@@ -186,3 +186,18 @@ def test_extract_sql_keeps_the_statement_and_drops_continuations(reply: str, sql
     from engine.stages.data_question import extract_sql
 
     assert extract_sql(reply) == sql
+
+
+def test_sql_reply_schema_and_parsing() -> None:
+    import re
+
+    from engine.stages.data_question import SQL_REPLY_SCHEMA, sql_from_reply
+
+    pattern = re.compile(SQL_REPLY_SCHEMA["properties"]["sql"]["pattern"])
+    assert pattern.match("SELECT count(*) FROM claims WHERE status = 'open'")
+    assert not pattern.match("SELECT 1; DELETE FROM claims") and not pattern.match("DELETE FROM claims")
+    assert sql_from_reply('{"sql": "SELECT 1 "}') == "SELECT 1"
+    # Not the JSON asked for: governed as written (a truncated reply then fails to parse, closed).
+    assert sql_from_reply('{"sql": "SELECT 1 FROM') == '{"sql": "SELECT 1 FROM'
+    assert sql_from_reply("SELECT 2\nQuestion: next") == "SELECT 2"
+    assert sql_from_reply('{"other": 1}') == '{"other": 1}'
