@@ -5,10 +5,17 @@ The demo (engine/demo.py) calls these; each is usable on its own from a test or 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from engine.envelope import Envelope
 from engine.stack import postgres
+
+if TYPE_CHECKING:
+    from engine.client import Answer, GovernorClient
+    from engine.kafka.publish import GovernedProducer
+    from engine.settings import Settings
 
 EDITED_ARTICLE = "cancellations-and-cooling-off"
 EDIT_QUESTION = "How long is the cooling-off period for a new policy?"
@@ -59,3 +66,38 @@ def edit_article(server: postgres.PostgresServer, article_id: str = EDITED_ARTIC
     if row is None:
         raise LookupError(f"no article {article_id!r} in {server.database}.articles")
     return int(row[0])
+
+
+def ask_data(
+    settings: Settings,
+    client: GovernorClient,
+    producer: GovernedProducer,
+    q: DataQuestion,
+    tenant: str = "acme-insurance",
+    timeout: float = 300.0,
+) -> Answer:
+    """Send one data question on workflow.questions and wait for its approved answer or its rejection
+    (gate `sql` with sql.* reasons, or `release` when the drafted answer was stopped)."""
+    event = question_event(q, tenant)
+    client.expect(event.trace.trace_id)
+    producer.send(settings.topics.workflow_questions, event, key=event.trace.trace_id)
+    producer.flush()
+    return client.wait(event.trace.trace_id, timeout)
+
+
+def run_data_questions(
+    settings: Settings, client: GovernorClient, producer: GovernedProducer, say: Callable[[str], None]
+) -> dict[str, int]:
+    """The demo's data part: every scripted question with its outcome; counts by outcome."""
+    counts: dict[str, int] = {}
+    for q in DATA_QUESTIONS:
+        answer = ask_data(settings, client, producer, q)
+        counts[answer.outcome] = counts.get(answer.outcome, 0) + 1
+        say(f"  data question: {q.question}" + (f"  [proposed SQL: {q.sql}]" if q.sql else ""))
+        if answer.outcome == "approved":
+            say(f"    approved: {answer.text}")
+        else:
+            say(f"    {answer.outcome} at the {answer.gate} gate:")
+            for code, message in answer.reasons:
+                say(f"      {code}: {message}")
+    return counts

@@ -310,3 +310,26 @@ def test_demo_article_edit_bumps_the_version(postgres_server: postgres.PostgresS
     assert "21-day cooling-off" in row[1] and "14-day" not in row[1]
     with pytest.raises(LookupError, match="no article 'nope'"):
         demo_data.edit_article(postgres_server, "nope")
+
+
+def test_client_reports_sql_rejections_with_reasons(
+    test_settings: Settings, postgres_server: postgres.PostgresServer
+) -> None:
+    from engine import demo_data
+    from engine.client import GovernorClient
+    from engine.contracts.codec import GovernedCodec
+    from engine.kafka.publish import GovernedProducer
+
+    settings = test_settings
+    registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
+    processor = data_question.build_processor(
+        settings, registry, conninfo=postgres_server.conninfo(postgres.READER), llm=ScriptedLLM({})
+    )
+    before = fingerprint(postgres_server)
+    with running([processor]), GovernorClient(settings) as client:
+        producer = GovernedProducer(settings, GovernedCodec(registry))
+        wipe = next(q for q in demo_data.DATA_QUESTIONS if q.question_id == "dq-wipe")
+        answer = demo_data.ask_data(settings, client, producer, wipe, timeout=120)
+    assert answer.outcome == "rejected" and answer.gate == "sql"
+    assert [code for code, _ in answer.reasons] == ["sql.not_select"]
+    assert fingerprint(postgres_server) == before
