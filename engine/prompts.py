@@ -46,20 +46,25 @@ UNDERWRITING_EXPLANATION = PromptTemplate(
 )
 
 DATA_SQL = PromptTemplate(
-    version="data-sql@1",
+    version="data-sql@2",
     system=(
         "You write one PostgreSQL SELECT statement that answers a question about an insurer's data. "
-        "Use only the tables and columns listed. Reply with the SQL only."
+        'Use only these tables and columns. Reply with JSON {{"sql": "..."}} only.\nTables:\n{context}'
     ),
-    user=(
-        "Tables:\n{context}\n\nExamples:\n"
-        "Question: How many claims are open?\n"
-        "SQL: SELECT count(*) AS open_claims FROM claims WHERE status = 'open'\n"
-        "Question: How many active policies are there per product?\n"
-        "SQL: SELECT product, count(*) AS policies FROM policies WHERE status = 'active' GROUP BY product\n"
-        "Question: What is the total amount of settled claims?\n"
-        "SQL: SELECT sum(amount) AS settled_amount FROM claims WHERE status = 'settled'\n\n"
-        "Question: {question}\nSQL:"
+    user="{question}",
+)
+
+# Few-shot turns for DATA_SQL (user question, assistant reply): as chat turns, a small model learns
+# to end its reply after one statement instead of running on into the next example.
+DATA_SQL_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("How many claims are open?", "SELECT count(*) AS open_claims FROM claims WHERE status = 'open'"),
+    (
+        "How many active policies are there per product?",
+        "SELECT product, count(*) AS policies FROM policies WHERE status = 'active' GROUP BY product",
+    ),
+    (
+        "What is the total amount of settled claims?",
+        "SELECT sum(amount) AS settled_amount FROM claims WHERE status = 'settled'",
     ),
 )
 

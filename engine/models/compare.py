@@ -17,9 +17,9 @@ from typing import Any
 import jsonschema
 
 from engine.models.llm import LLM, ChatMessage
-from engine.prompts import DATA_SQL, UNDERWRITING_FACTS
+from engine.prompts import UNDERWRITING_FACTS
 from engine.sql.govern import SqlGovernor
-from engine.stages.data_question import SQL_REPLY_SCHEMA, schema_prompt, sql_from_reply
+from engine.stages.data_question import SQL_REPLY_SCHEMA, schema_prompt, sql_from_reply, sql_messages
 from engine.stages.fact_check import evidence_schema, plain_numbers, unsupported_facts
 
 # Questions unlike the prompt's few-shot examples, each with the query that answers it.
@@ -97,10 +97,9 @@ def text_to_sql(llm: LLM, governor: SqlGovernor, tenant: str, constrained: bool 
     passed, seconds, failures = 0, 0.0, []
     schema_text = schema_prompt(governor.catalog)
     for question, expected_sql in SQL_QUESTIONS:
-        user = DATA_SQL.user.format(context=schema_text, question=question)
         completion = llm.complete(
-            [ChatMessage("system", DATA_SQL.system), ChatMessage("user", user)],
-            max_tokens=80,
+            sql_messages(schema_text, question),
+            max_tokens=120,
             response_schema=SQL_REPLY_SCHEMA if constrained else None,
         )
         seconds += completion.seconds

@@ -28,7 +28,7 @@ from engine.gates.dead_letter import dead_letter
 from engine.kafka.processor import Output, TransactionalProcessor
 from engine.kafka.record import Record
 from engine.models.llm import LLM, ChatMessage, LLMError
-from engine.prompts import DATA_ANSWER, DATA_SQL
+from engine.prompts import DATA_ANSWER, DATA_SQL, DATA_SQL_EXAMPLES
 from engine.settings import Settings
 from engine.sql.catalog import Catalog
 from engine.sql.govern import SqlGovernor, SqlOutcome
@@ -66,6 +66,14 @@ SQL_REPLY_SCHEMA: dict[str, Any] = {
     "required": ["sql"],
     "additionalProperties": False,
 }
+
+
+def sql_messages(schema_text: str, question: str) -> list[ChatMessage]:
+    """System prompt with the tables, the few-shot turns, then the question."""
+    messages = [ChatMessage("system", DATA_SQL.system.format(context=schema_text))]
+    for example, sql in DATA_SQL_EXAMPLES:
+        messages += [ChatMessage("user", example), ChatMessage("assistant", json.dumps({"sql": sql}))]
+    return [*messages, ChatMessage("user", DATA_SQL.user.format(question=question))]
 
 
 def sql_from_reply(text: str) -> str:
@@ -136,9 +144,8 @@ class DataQuestions:
 
     def write_sql(self, question: str) -> str:
         """Ask the model for one SELECT; whatever it writes is governed the same way."""
-        user = DATA_SQL.user.format(context=self.schema_text, question=question)
         completion = self.llm.complete(
-            [ChatMessage("system", DATA_SQL.system), ChatMessage("user", user)],
+            sql_messages(self.schema_text, question),
             max_tokens=self.settings.llm_max_tokens,
             response_schema=SQL_REPLY_SCHEMA,
         )

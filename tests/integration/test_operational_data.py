@@ -209,9 +209,8 @@ class ScriptedLLM:
         self.sql = sql
 
     def complete(self, messages: Sequence[ChatMessage], *, max_tokens: int, **_: Any) -> Completion:
-        user = messages[-1].content
-        question = user.rsplit("Question: ", 1)[1].split("\n", 1)[0]
-        text = self.sql.get(question) or f"The result is: {user.split('Query result:', 1)[-1].strip()[:80]}"
+        user = messages[-1].content  # the SQL step's last turn is the question itself
+        text = self.sql.get(user) or f"The result is: {user.split('Query result:', 1)[-1].strip()[:80]}"
         return Completion(text, self.model_id, 1, 1, 0.01)
 
 
