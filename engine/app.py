@@ -23,7 +23,7 @@ from engine.gates.stage import GateHandler
 from engine.pipeline.handler import StageHandler
 from engine.pipeline.processor import Handler, TransactionalProcessor
 from engine.policy.client import PolicyClient
-from engine.settings import Settings
+from engine.settings import STAGES, Settings
 from engine.trust.approvals import release_codec
 from engine.validators.base import Validator
 
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from engine.models.vector_store import QdrantStore
 
 log = logging.getLogger(__name__)
-STAGES = ("admission", "release", "augment", "infer", "workflow")
 Embed = Callable[[Sequence[str]], Any]
 T = TypeVar("T")
 
@@ -146,8 +145,11 @@ def policy_gate(
     return PolicyGate(name, f"governor.{name}", gate_validators(name, settings, embed), policy)
 
 
-def stage(name: str, settings: Settings, registry: ContractRegistry) -> TransactionalProcessor:
-    """One stage or gate as a member of its consumer group, ready to run."""
+def stage(
+    name: str, settings: Settings, registry: ContractRegistry, model: LLM | None = None
+) -> TransactionalProcessor:
+    """One stage or gate as a member of its consumer group, ready to run (`model`: an LLM to use instead
+    of the one settings choose)."""
     codec, topics = GovernedCodec(registry), settings.topics
     handler: StageHandler
     consumer: dict[str, object] = {}
@@ -159,10 +161,16 @@ def stage(name: str, settings: Settings, registry: ContractRegistry) -> Transact
     elif name == "infer":
         from engine.stages.infer import Inference, batch_limits
 
-        model = embedder(settings)
-        store = vector_store(settings, model.dimension)
+        embed_model = embedder(settings)
+        store = vector_store(settings, embed_model.dimension)
         handler = Inference(
-            name, codec, topics.dlq, settings=settings, embedder=model, store=store, llm=llm(settings)
+            name,
+            codec,
+            topics.dlq,
+            settings=settings,
+            embedder=embed_model,
+            store=store,
+            llm=model or llm(settings),
         )
         batch, consumer = batch_limits(settings)
         settings, inputs = settings.model_copy(update={"batch_size": batch}), [topics.prompts_admitted]
@@ -171,10 +179,22 @@ def stage(name: str, settings: Settings, registry: ContractRegistry) -> Transact
         from engine.stages.workflow import Underwriting
 
         risk = PerilRiskModel(settings.cache_dir)
-        handler = Underwriting(name, codec, topics.dlq, settings=settings, llm=llm(settings), risk=risk)
+        handler = Underwriting(
+            name, codec, topics.dlq, settings=settings, llm=model or llm(settings), risk=risk
+        )
         inputs = [topics.workflow_applications, topics.workflow_facts]
         # Each step waits on the LLM: small batches, and a poll interval above their worst case.
         settings, consumer = settings.model_copy(update={"batch_size": 2}), {"max.poll.interval.ms": 600000}
+    elif name == "cdc":
+        from engine.stages.cdc import ChangeCapture
+
+        handler, inputs = ChangeCapture(name, codec, topics.dlq, settings=settings), [topics.cdc_articles]
+    elif name == "data":
+        handler, inputs = (
+            _data_questions(settings, codec, model or llm(settings)),
+            [topics.workflow_questions],
+        )
+        settings, consumer = settings.model_copy(update={"batch_size": 4}), {"max.poll.interval.ms": 600000}
     else:
         raise ConfigError(f"unknown stage {name!r}; one of {', '.join(STAGES)}")
     return TransactionalProcessor(settings, name, inputs, handler.handle, handler.observers, consumer)
@@ -229,6 +249,31 @@ def _augmenter(settings: Settings, codec: GovernedCodec) -> StageHandler:
         quality=quality,
         audit=AuditWriter(settings, codec, "quality"),
         screen=scan_passages,
+    )
+
+
+def _data_questions(settings: Settings, codec: GovernedCodec, model: LLM) -> StageHandler:
+    from engine.sql.catalog import Catalog
+    from engine.sql.execute import run_read_only
+    from engine.sql.govern import SqlGovernor
+    from engine.stages.data_question import GATE, DataQuestions
+
+    if settings.postgres_conninfo is None:
+        raise ConfigError(
+            "the data step needs a database: set GOVERNOR_POSTGRES_CONNINFO or start --with-postgres"
+        )
+    dsn, timeout = settings.postgres_conninfo.get_secret_value(), settings.sql_timeout_ms
+    policy = policy_client(settings)
+    governor = SqlGovernor(
+        Catalog.load(settings.sql_catalog),
+        policy,
+        lambda statement: run_read_only(dsn, statement, timeout),
+        max_rows=settings.sql_max_rows,
+        policy_revision=policy_revision(policy),
+    )
+    audit = AuditWriter(settings, codec, GATE)
+    return DataQuestions(
+        "data", codec, settings.topics.dlq, settings=settings, llm=model, governor=governor, audit=audit
     )
 
 

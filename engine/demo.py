@@ -17,17 +17,17 @@ from typing import Any
 
 import yaml
 
-from engine import app, metrics
+from engine import app, demo_data, metrics
 from engine.client import Answer, AnswerTimeout, GovernorClient
 from engine.contracts.codec import GovernedCodec
 from engine.contracts.provision import provision
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
 from engine.pipeline.publish import GovernedProducer
-from engine.settings import REPO_ROOT, Settings
+from engine.settings import REPO_ROOT, STAGES, Settings
+from engine.stack import postgres
 
 DEMO_DIR = REPO_ROOT / "demo"
-STAGES = app.STAGES
 
 
 def say(message: str = "") -> None:
@@ -126,7 +126,10 @@ def run(
     """The demo; `start_stack` starts (or reuses) Kafka and OPA and returns settings pointing at them;
     `serve_web` starts the web application on them and returns its URL."""
     say("Governor demo: a governed RAG assistant and underwriting workflow for Harbor Mutual (fictional)\n")
-    say("1/5 starting the local stack (first run installs Kafka, OPA and models into the cache)")
+    say(
+        "1/7 starting the local stack: Kafka, OPA, PostgreSQL with the operational data, Kafka Connect with "
+        "Debezium (the first run installs them and the models into the cache)"
+    )
     settings = start_stack(settings)
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
     provision(settings, registry)
@@ -137,19 +140,22 @@ def run(
         f"  kafka {settings.bootstrap_servers}, opa {settings.opa_url}, metrics http://127.0.0.1:{port}/metrics"
     )
 
-    say("2/5 starting the stages: " + ", ".join(STAGES) + " (loading the embedding model and the LLM)")
+    say("2/7 starting the stages: " + ", ".join(STAGES) + " (loading the embedding model and the LLM)")
     with StageThreads(settings, registry) as stages, GovernorClient(settings) as client:
         producer = GovernedProducer(settings, GovernedCodec(registry))
         docs = corpus_events(DEMO_DIR / "corpus")
-        say(f"3/5 indexing {len(docs)} documents through docs.raw (chunk, embed, quality-check, store)")
-        for doc in docs:
-            producer.send(settings.topics.docs_raw, doc, key=doc.payload["doc_id"])
-        producer.flush()
+        say(
+            f"3/7 indexing the {len(docs)} knowledge articles PostgreSQL holds: Debezium's snapshot -> "
+            "cdc.articles -> cdc stage -> docs.raw -> augment (chunk, embed, quality-check, store)"
+        )
+        server = postgres.load(settings.run_dir)
+        if server is not None:  # a run after an edit: start from the articles as the corpus has them
+            demo_data.edit_article(server, old="21-day", new="14-day")
         wait_for_index(settings, {d.payload["doc_id"] for d in docs})
 
         script: list[dict[str, Any]] = yaml.safe_load((DEMO_DIR / "questions.yaml").read_text())
         say(
-            f"4/5 asking {len(script)} scripted questions at once (the local LLM answers one at a time, "
+            f"4/7 asking {len(script)} scripted questions at once (the local LLM answers one at a time, "
             "so later answers include the wait)"
         )
         traces = [client.submit(q["question"], q.get("tenant", "default")) for q in script]
@@ -168,7 +174,7 @@ def run(
 
         applications = [_application(item) for item in _jsonl(DEMO_DIR / "applications.jsonl")]
         say(
-            f"\n5/5 underwriting workflow: {len(applications)} applications "
+            f"\n5/7 underwriting workflow: {len(applications)} applications "
             "(LLM extracts facts -> risk model -> LLM explains -> release gate)"
         )
         client.listen()
@@ -195,6 +201,8 @@ def run(
                 "\n  the facts contract and the fact check stop such steps before any risk score exists."
                 "\n  With GOVERNOR_LLM_BACKEND=openai and a capable model the chain runs to the release gate."
             )
+        if not stages.errors:
+            answers += _operational_data(settings, client, producer, server)
         _summary(answers, stages.errors, settings)
         if serve_web is not None:
             url = serve_web(settings)
@@ -211,6 +219,41 @@ def run(
         "`bin/governor stack down` to stop it"
     )
     return 1 if stages.errors else 0
+
+
+def _operational_data(
+    settings: Settings,
+    client: GovernorClient,
+    producer: GovernedProducer,
+    server: postgres.PostgresServer | None,
+) -> list[Answer]:
+    """Steps 6 and 7: governed questions over PostgreSQL, then an article edited there reaching answers."""
+    say(
+        "\n6/7 questions over the operational database: the LLM writes SQL; sqlglot and Rego (governor.sql) "
+        "check it; the tenant's row filter and a LIMIT go into the syntax tree; it runs read-only; the rows "
+        "ground the answer, which the release gate decides"
+    )
+    answers = demo_data.run_data_questions(settings, client, producer, say)
+    if server is None:
+        return answers
+    say(f"\n7/7 change data capture: the article {demo_data.EDITED_ARTICLE!r} is edited in PostgreSQL")
+    before = client.ask(demo_data.EDIT_QUESTION, tenant="acme-insurance", timeout=300)
+    show(1, 2, demo_data.EDIT_QUESTION + " (before the edit)", before)
+    version = demo_data.edit_article(server)
+    say(f"  UPDATE articles: 14-day -> 21-day cooling-off (version {version}); waiting for it to be indexed")
+    wait_for_version(settings, demo_data.EDITED_ARTICLE, version)
+    after = client.ask(demo_data.EDIT_QUESTION, tenant="acme-insurance", timeout=300)
+    show(2, 2, demo_data.EDIT_QUESTION + " (after the edit)", after)
+    return [*answers, before, after]
+
+
+def wait_for_version(settings: Settings, doc_id: str, version: int, timeout: float = 120) -> None:
+    store = app.vector_store(settings, app.embedder(settings).dimension)
+    deadline = time.monotonic() + timeout
+    while store.document_versions().get(doc_id) != version:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{doc_id} version {version} was not indexed after {timeout:.0f}s")
+        time.sleep(0.5)
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:

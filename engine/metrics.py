@@ -115,6 +115,8 @@ DEFAULT_PORTS = {
     "augment": 9473,
     "infer": 9474,
     "workflow": 9475,
+    "cdc": 9476,
+    "data": 9477,
 }
 
 

@@ -45,4 +45,38 @@ UNDERWRITING_EXPLANATION = PromptTemplate(
     user="Facts:\n{context}\n\n{question}",
 )
 
-TEMPLATES = {t.version: t for t in (RAG_ANSWER, UNDERWRITING_FACTS, UNDERWRITING_EXPLANATION)}
+DATA_SQL = PromptTemplate(
+    version="data-sql@2",
+    system=(
+        "You write one PostgreSQL SELECT statement that answers a question about an insurer's data. "
+        'Use only these tables and columns. Reply with JSON {{"sql": "..."}} only.\nTables:\n{context}'
+    ),
+    user="{question}",
+)
+
+# Few-shot turns for DATA_SQL (user question, assistant reply): as chat turns, a small model learns
+# to end its reply after one statement instead of running on into the next example.
+DATA_SQL_EXAMPLES: tuple[tuple[str, str], ...] = (
+    ("How many claims are open?", "SELECT count(*) AS open_claims FROM claims WHERE status = 'open'"),
+    (
+        "How many active policies are there per product?",
+        "SELECT product, count(*) AS policies FROM policies WHERE status = 'active' GROUP BY product",
+    ),
+    (
+        "What is the total amount of settled claims?",
+        "SELECT sum(amount) AS settled_amount FROM claims WHERE status = 'settled'",
+    ),
+)
+
+DATA_ANSWER = PromptTemplate(
+    version="data-answer@1",
+    system=(
+        "You answer a question about an insurer's data from the query result you are given, in one short "
+        "sentence. Use only the numbers in the result."
+    ),
+    user="Query result:\n{context}\n\nQuestion: {question}\nAnswer:",
+)
+
+TEMPLATES = {
+    t.version: t for t in (RAG_ANSWER, UNDERWRITING_FACTS, UNDERWRITING_EXPLANATION, DATA_SQL, DATA_ANSWER)
+}

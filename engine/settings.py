@@ -16,6 +16,10 @@ from engine.errors import ConfigError
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
+# Every stage and gate, each its own consumer group (`governor run STAGE`).
+STAGES = ("admission", "release", "augment", "infer", "workflow", "cdc", "data")
+
+
 class Topics(BaseModel):
     """Topic names; the defaults follow the design note. Each must have a contract in contracts/."""
 
@@ -30,6 +34,8 @@ class Topics(BaseModel):
     answers_rejected: str = "answers.rejected"
     workflow_applications: str = "workflow.applications"
     workflow_facts: str = "workflow.facts"
+    workflow_questions: str = "workflow.questions"
+    cdc_articles: str = "cdc.articles"
     dlq: str = "governance.dlq"
     audit: str = "governance.audit"
 
@@ -106,6 +112,12 @@ class Settings(BaseSettings):
     vector_store_path: Path | None = None  # default: <cache_dir>/vectors/<stack_name>
     retrieval_k: int = 3
     max_answer_chars: int = 2000
+
+    # Governed SQL over the operational database. None -> the local stack's PostgreSQL (read-only role).
+    postgres_conninfo: SecretStr | None = None  # libpq string for the read-only role of another database
+    sql_catalog: Path = REPO_ROOT / "demo" / "operational" / "catalog.yaml"
+    sql_max_rows: int = 50
+    sql_timeout_ms: int = 2000
 
     @property
     def run_dir(self) -> Path:

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from engine import demo
 from engine.cli.common import Subparsers
+from engine.cli.stack import bring_up
 from engine.settings import Settings
-from engine.stack import local
 from engine.web import server
 
 
@@ -22,7 +22,10 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         return demo.run(
-            settings, lambda s: local.started(s)[0], keep_running=args.keep_running, serve_web=serve_web
+            settings,
+            lambda s: bring_up(s, postgres=True)[0],
+            keep_running=args.keep_running,
+            serve_web=serve_web,
         )
     finally:
         for stop in stops:

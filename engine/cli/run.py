@@ -8,7 +8,7 @@ import contextlib
 from engine import app, metrics
 from engine.cli.common import EXIT_OK, Subparsers, on_stack
 from engine.contracts.registry import ContractRegistry
-from engine.settings import Settings
+from engine.settings import STAGES, Settings
 
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
@@ -27,7 +27,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
 
 def register(sub: Subparsers) -> None:
     run = sub.add_parser("run", help="run one stage as a member of its consumer group")
-    run.add_argument("stage", choices=app.STAGES)
+    run.add_argument("stage", choices=STAGES)
     run.add_argument(
         "--metrics-port",
         type=int,

@@ -11,25 +11,38 @@ from engine.stack import credentials, local
 from engine.trust.provision import secure_local
 
 
-def _up(args: argparse.Namespace, settings: Settings) -> int:
-    state = local.up(settings.cache_dir, settings.run_dir, settings.policies_dir, brokers=args.brokers)
-    if args.with_prometheus and not state.prometheus_url:
+def bring_up(
+    settings: Settings, brokers: int = 1, prometheus: bool = False, postgres: bool = False
+) -> tuple[Settings, local.StackState]:
+    """Start (or reuse) the local stack, provision the contracts' topics, apply their ACLs and, when asked,
+    Prometheus and PostgreSQL with Kafka Connect streaming its articles; settings logged in as admin."""
+    state = local.up(settings.cache_dir, settings.run_dir, settings.policies_dir, brokers=brokers)
+    if prometheus and not state.prometheus_url:
         state = local.with_prometheus(settings.run_dir, state)
-    pinned = local.as_principal(
-        settings.model_copy(update={"bootstrap_servers": state.bootstrap_servers, "opa_url": state.opa_url}),
-        settings.run_dir,
-        credentials.ADMIN,
-    )
+    if postgres and not state.postgres_port:
+        state = local.with_postgres(settings.run_dir, state)
+    pinned = local.endpoints(settings, credentials.ADMIN)
     created = provision(pinned)
     if created:
         print(f"provisioned topics: {', '.join(sorted(created))}")
     changed = secure_local(pinned, settings.run_dir)
     if not changed.unchanged:
         print(f"ACLs from the contracts: {len(changed.add)} added, {len(changed.remove)} removed")
+    if postgres and not state.connect_url:  # Connect never creates topics: after provisioning
+        state = local.with_connect(settings.cache_dir, settings.run_dir, state, settings.topics.cdc_articles)
+    return pinned, state
+
+
+def _up(args: argparse.Namespace, settings: Settings) -> int:
+    _, state = bring_up(settings, args.brokers, args.with_prometheus, args.with_postgres)
     print(f"kafka      {state.bootstrap_servers}")
     print(f"opa        {state.opa_url}")
     if state.prometheus_url:
         print(f"prometheus {state.prometheus_url}")
+    if state.postgres_port:
+        print(f"postgres   127.0.0.1:{state.postgres_port}")
+    if state.connect_url:
+        print(f"connect    {state.connect_url}")
     print(f"state      {settings.run_dir / 'stack.json'}")
     return EXIT_OK
 
@@ -80,6 +93,11 @@ def register(sub: Subparsers) -> None:
     )
     up.add_argument(
         "--with-prometheus", action="store_true", help="also start Prometheus with Governor's rules"
+    )
+    up.add_argument(
+        "--with-postgres",
+        action="store_true",
+        help="also start PostgreSQL with the operational data, and Kafka Connect (Debezium) on its articles",
     )
     up.set_defaults(func=_up)
     creds = stack.add_parser(

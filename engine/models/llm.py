@@ -120,6 +120,7 @@ class LocalLlama:
         n_threads: int = 1,
         seed: int = 0,
         model_id: str | None = None,
+        chat_format: str | None = None,
     ) -> None:
         from llama_cpp import Llama
 
@@ -132,7 +133,13 @@ class LocalLlama:
         started = time.perf_counter()
         try:
             self._llama: Llama = Llama(
-                model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, verbose=False
+                model_path=str(path),
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+                seed=seed,
+                verbose=False,
+                # GGUF files without a chat template (the packaged Gemma 3) need the format named.
+                chat_format=chat_format,
             )
         except ValueError as exc:  # llama-cpp-python's way of saying the file would not load
             raise ConfigError(f"cannot load LLM model {path}: {exc}") from exc

@@ -14,10 +14,16 @@ from dataclasses import dataclass, field
 
 from engine.contracts.codec import GovernedCodec
 from engine.envelope import Envelope, EnvelopeError
-from engine.errors import ContractViolation
+from engine.errors import ContractViolation, GovernorError
 from engine.pipeline.dead_letter import dead_letter
 from engine.pipeline.processor import BatchObserver
 from engine.pipeline.records import Output, Record
+
+
+class UnreadableRecord(GovernorError):
+    """A record a stage's own `decode` cannot read (dead-lettered with the subclass's code)."""
+
+    code = "record.unreadable"
 
 
 @dataclass(frozen=True)
@@ -67,12 +73,20 @@ class StageHandler(ABC):
         readable: list[Inbound] = []
         for record in records:
             try:
-                readable.append(Inbound(record, self.codec.decode(record.topic, record.value)))
-            except (EnvelopeError, ContractViolation) as exc:
+                envelope = self.decode(record)
+            except (EnvelopeError, ContractViolation, UnreadableRecord) as exc:
                 outputs.extend(self.dead_lettered(record, None, exc, None))
+                continue
+            if envelope is not None:
+                readable.append(Inbound(record, envelope))
         for item, result in zip(readable, self.process(readable), strict=True):
             outputs.extend(self._outputs(item, result))
         return outputs
+
+    def decode(self, record: Record) -> Envelope | None:
+        """The record's envelope, checked against its topic's contract; None skips a record that carries
+        nothing to handle. Stages reading records that are not envelopes (change events) override it."""
+        return self.codec.decode(record.topic, record.value)
 
     def _outputs(self, item: Inbound, result: Result) -> list[Output]:
         if result.error is not None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from engine import metrics
+from engine.errors import StackError
 from engine.settings import Settings
 from engine.stack import credentials, kafka, opa, process
 
@@ -21,6 +22,8 @@ class StackState:
     opa_url: str
     brokers: list[kafka.BrokerNode] = field(default_factory=list)
     prometheus_url: str | None = None
+    postgres_port: int | None = None
+    connect_url: str | None = None
 
     @classmethod
     def load(cls, run_dir: Path) -> StackState | None:
@@ -79,6 +82,41 @@ def with_prometheus(run_dir: Path, state: StackState) -> StackState:
     return state
 
 
+def with_postgres(run_dir: Path, state: StackState) -> StackState:
+    """Start PostgreSQL (Debian's package) with the operational data; `stack up --with-postgres`."""
+    from engine.stack import postgres
+
+    server = postgres.start(run_dir)
+    state.postgres_port = server.port
+    state.save(run_dir)
+    return state
+
+
+def with_connect(cache: Path, run_dir: Path, state: StackState, cdc_topic: str) -> StackState:
+    """Start Kafka Connect with Debezium streaming the articles table into cdc_topic (which must exist:
+    `contracts provision` creates it). Needs with_postgres first."""
+    from engine.stack import connect, postgres
+
+    server = postgres.load(run_dir)
+    if server is None or state.postgres_port is None:
+        raise StackError(
+            "Kafka Connect streams from the stack's PostgreSQL: start it first (--with-postgres)"
+        )
+    source = connect.ConnectorSource(
+        pg_port=server.port,
+        database=server.database,
+        user=postgres.REPLICATOR,
+        password=server.passwords[postgres.REPLICATOR],
+        table="public.articles",
+        topic=cdc_topic,
+    )
+    login = ("debezium", credentials.password(run_dir, "debezium")) if credentials.load(run_dir) else None
+    port = connect.start(connect.install(cache), run_dir, state.bootstrap_servers, source, login=login)
+    state.connect_url = f"http://127.0.0.1:{port}"
+    state.save(run_dir)
+    return state
+
+
 def status(run_dir: Path) -> dict[str, bool] | None:
     """Which of the stack's servers answer now; None when no stack was started here."""
     state = StackState.load(run_dir)
@@ -89,12 +127,23 @@ def status(run_dir: Path) -> dict[str, bool] | None:
     if state.prometheus_url:
         port = int(state.prometheus_url.rsplit(":", 1)[1])
         result["prometheus"] = process.port_open(port)
+    if state.postgres_port:
+        result["postgres"] = process.port_open(state.postgres_port)
+    if state.connect_url:
+        result["connect"] = process.port_open(int(state.connect_url.rsplit(":", 1)[1]))
     return result
 
 
 def down(run_dir: Path, quiet: bool = False) -> list[str]:
     """Stop what this stack started (found by its pid files), nothing else."""
     stopped = []
+    from engine.stack import postgres
+
+    # Connect first (it holds a replication connection), then PostgreSQL with a fast shutdown.
+    if process.stop_daemon(run_dir / "connect", "connect"):
+        stopped.append("connect")
+    if postgres.stop(run_dir):
+        stopped.append("postgres")
     for pidfile in sorted(run_dir.glob("*/*.pid")):
         name = pidfile.stem
         if process.stop_daemon(pidfile.parent, name):
@@ -142,9 +191,20 @@ def endpoints(settings: Settings, principal: str = credentials.ADMIN) -> Setting
             "opa_token": settings.opa_token if settings.opa_url else _opa_token(settings.run_dir),
         }
     )
+    pinned = with_database(pinned)
     if settings.bootstrap_servers or settings.sasl_username or not credentials.load(settings.run_dir):
         return pinned  # explicit login, or a stack started before it was secured
     return as_principal(pinned, settings.run_dir, principal)
+
+
+def with_database(settings: Settings) -> Settings:
+    """Settings naming the stack's PostgreSQL as the read-only role, when it runs and none is set."""
+    from engine.stack import postgres
+
+    server = postgres.load(settings.run_dir)
+    if settings.postgres_conninfo is not None or server is None:
+        return settings
+    return settings.model_copy(update={"postgres_conninfo": SecretStr(server.conninfo(postgres.READER))})
 
 
 def started(settings: Settings, principal: str = credentials.ADMIN) -> tuple[Settings, StackState]:
@@ -155,4 +215,4 @@ def started(settings: Settings, principal: str = credentials.ADMIN) -> tuple[Set
         "opa_url": state.opa_url,
         "opa_token": _opa_token(settings.run_dir),
     }
-    return as_principal(settings.model_copy(update=pinned), settings.run_dir, principal), state
+    return as_principal(with_database(settings.model_copy(update=pinned)), settings.run_dir, principal), state

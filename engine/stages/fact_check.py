@@ -11,9 +11,15 @@ NUMBER_WORDS = {"no": 0, "none": 0, "zero": 0, "one": 1, "two": 2, "three": 3, "
 NEGATIONS = ("not ", "outside ", "no ", "isn't ", "is not ", "never ")
 
 
+def plain_numbers(text: str) -> str:
+    """The text with thousands separators dropped ($650,000 -> $650000): small models read the comma
+    as the end of the number, and the fact check compares digits the same way."""
+    return re.sub(r"(?<=\d),(?=\d{3})", "", text)
+
+
 def unsupported_facts(facts: dict[str, Any], text: str) -> list[str]:
     """The names of the facts `text` does not state."""
-    plain = re.sub(r"(?<=\d),(?=\d{3})", "", text.lower())  # 650,000 -> 650000
+    plain = plain_numbers(text.lower())
     numbers = {int(n) for n in re.findall(r"\d+", plain)}
     numbers |= {value for word, value in NUMBER_WORDS.items() if re.search(rf"\b{word}\b", plain)}
     wrong = []
@@ -33,3 +39,28 @@ def _states_flood_zone(text: str) -> bool:
         if not any(neg in before for neg in NEGATIONS):
             return True
     return False
+
+
+def evidence_schema(schema: dict[str, Any], text: str) -> dict[str, Any]:
+    """The facts schema narrowed to what the application states: each number field an enum of the
+    numbers in the text within its range, property_type an enum of the types the text names. JSON-schema
+    constrained decoding then lets a small model choose among stated values only; a field with no
+    candidate keeps its schema (and the fact check reports it)."""
+    plain = plain_numbers(text.lower())
+    numbers = {int(n) for n in re.findall(r"\d+", plain)}
+    numbers |= {value for word, value in NUMBER_WORDS.items() if re.search(rf"\b{word}\b", plain)}
+    money = {int(n) for n in re.findall(r"\$\s?(\d+)", plain)}
+    properties = dict(schema["properties"])
+    for name, spec in schema["properties"].items():
+        if spec.get("type") == "integer":
+            low, high = spec.get("minimum", float("-inf")), spec.get("maximum", float("inf"))
+            candidates = sorted(n for n in numbers if low <= n <= high)
+            if high >= 1_000_000 and money & set(candidates):  # an amount: the figures written as money
+                candidates = sorted(money & set(candidates))
+            if candidates:
+                properties[name] = {"type": "integer", "enum": candidates}
+        elif "enum" in spec and all(isinstance(v, str) for v in spec["enum"]):
+            named = [v for v in spec["enum"] if re.search(rf"\b{re.escape(v.lower())}\b", plain)]
+            if named:
+                properties[name] = {"enum": named}
+    return {**schema, "properties": properties}

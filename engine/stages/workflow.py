@@ -20,7 +20,7 @@ from engine.models.llm import LLM, ChatMessage, LLMError, LLMTimeout, LLMUnavail
 from engine.pipeline.handler import Emit, Inbound, Result, StageHandler
 from engine.prompts import UNDERWRITING_EXPLANATION, UNDERWRITING_FACTS
 from engine.settings import Settings
-from engine.stages.fact_check import unsupported_facts
+from engine.stages.fact_check import evidence_schema, plain_numbers, unsupported_facts
 from engine.stages.underwriting_risk import PerilRiskModel
 
 WORKFLOW = "underwriting"
@@ -75,8 +75,12 @@ class Underwriting(StageHandler):
     def extract(self, application: Envelope) -> Envelope:
         """Step 1: free text -> facts (contract-checked) -> peril risk."""
         text = application.payload["text"]
-        user = UNDERWRITING_FACTS.render_user("Reply with the JSON object only.", [("application", text)])
-        raw = self._ask(UNDERWRITING_FACTS.system, user, self.facts_schema)
+        # Thousands separators dropped: small models read "$650,000" as 650 (measured: docs/models.md).
+        user = UNDERWRITING_FACTS.render_user(
+            "Reply with the JSON object only.", [("application", plain_numbers(text))]
+        )
+        # Constrained to the values the application states (measured: docs/models.md).
+        raw = self._ask(UNDERWRITING_FACTS.system, user, evidence_schema(self.facts_schema, text))
         try:
             facts = json.loads(raw)
         except json.JSONDecodeError as exc:

@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from engine.contracts.registry import ContractRegistry
-from engine.settings import Settings
+from engine.settings import STAGES, Settings
 
-STAGES = ("admission", "release", "augment", "infer", "workflow")
 AUDITOR = "auditor"
 
 ResourceType = Literal["TOPIC", "GROUP", "TRANSACTIONAL_ID"]
