@@ -322,7 +322,9 @@ def align(
     if verdict and not any(s >= top_score - tie and not conflicts(own, u) for s, u in close[1:]):
         # A clause that aligns as well by the claim's own words and states its very quantities agrees
         # with it ("the cancellation fee is $50" restates "minus a cancellation fee of $50").
-        if own.quantities:
+        # A terse claim aligned by its question's words, whose best clause gives another value for the
+        # very thing asked about, is contradicted whatever else the passages say about that value.
+        if own.quantities and not (topic and "quantity" in verdict):
             own_scores = [(overlap(own, u), u) for u in units]
             own_best = max(score for score, _ in own_scores)
             if any(

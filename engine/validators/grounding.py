@@ -45,7 +45,7 @@ _PLEASANTRY = re.compile(
 _CLAIM_SPLIT = re.compile(r";|,\s+(?:and|but|or|while|whereas)\s+|\s+but\s+")
 # A terse claim ("The answer is $25 a year.") is aligned together with its question's words, as a
 # reader would: it restates the fact the question asks about, not any fact with the same unit.
-_TERSE_WORDS = 2
+_TERSE_WORDS = 1
 _QUESTION_FORM = frozenset("quick quickly soon long fast often much many can know tell need want".split())  # noqa: SIM905
 
 

@@ -53,6 +53,8 @@ _CONFUSABLES = str.maketrans(
 _NON_LATIN_LETTER = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\uff01-\uff5e]")
 # Letters written one by one with spaces between them ("I g n o r e   p r e v i o u s").
 _SPACED = re.compile(r"(?<!\S)\S(?: \S)+(?:\s{2,}\S(?: \S)*){2,}")
+_ROT13_TRIGGERS = ("ignore", "disregard", "forget", "instruction", "prompt", "rules", "restrict", "jailbr",
+                   "mode", "pretend", "override", "unrestricted", "unfiltered")  # fmt: skip
 _WORD_GAP = re.compile(r"\s{2,}")
 
 
@@ -75,8 +77,11 @@ def hidden_forms(text: str) -> Iterator[tuple[int, int, str]]:
     if "  " in text or " " in text[1:2] + text[3:4]:
         for m in _SPACED.finditer(text):
             yield m.start(), m.end(), " ".join(w.replace(" ", "") for w in _WORD_GAP.split(m.group()))
-    # rot13 costs one translation of the text; its English patterns are then run on the result.
-    yield 0, len(text), codecs.encode(text, "rot13")
+    # rot13: one translation of the text, scanned further only when it then holds an English trigger word.
+    rotated = codecs.encode(text, "rot13")
+    low = rotated.lower()
+    if any(word in low for word in _ROT13_TRIGGERS):
+        yield 0, len(text), rotated
     for m in _TAGS.finditer(text):
         yield m.start(), m.end(), "".join(chr(ord(ch) - 0xE0000) for ch in m.group())
     if _INVISIBLE.search(text):
