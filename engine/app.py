@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from engine.models.embeddings import Embedder
     from engine.models.llm import LLM
     from engine.models.vector_store import QdrantStore
+    from engine.validators.judge import ClaimJudge
 
 log = logging.getLogger(__name__)
 Embed = Callable[[Sequence[str]], Any]
@@ -135,8 +136,27 @@ def gate_validators(name: str, settings: Settings, embed: Embed | None = None) -
     from engine.validators import registry
 
     if name == "release":
-        return list(registry.release_validators(embed=embed, max_chars=settings.max_answer_chars))
+        judge = claim_judge(settings)
+        return list(
+            registry.release_validators(embed=embed, judge=judge, max_chars=settings.max_answer_chars)
+        )
     return list(registry.admission_validators())
+
+
+def claim_judge(settings: Settings) -> ClaimJudge | None:
+    """The optional grounding judge on an OpenAI-compatible endpoint (``GOVERNOR_JUDGE_URL``), or None."""
+    if not settings.judge_url:
+        return None
+    from engine.models.llm import ChatMessage, OpenAIChat
+    from engine.validators.judge import ChatJudge
+
+    chat = OpenAIChat(
+        base_url=settings.judge_url,
+        model=settings.judge_model,
+        api_key=settings.judge_api_key.get_secret_value() if settings.judge_api_key else None,
+        timeout_s=settings.judge_timeout_seconds,
+    )
+    return ChatJudge(lambda prompt: chat.complete([ChatMessage("user", prompt)], max_tokens=200).text)
 
 
 def policy_gate(

@@ -108,6 +108,12 @@ class Settings(BaseSettings):
     llm_max_tokens: int = 120
     llm_threads: int = 2  # CPU threads for the local model
     llm_concurrency: int = 4
+    # Optional claim judge for grounding (served to tenants whose policy requires it): any OpenAI-compatible
+    # /chat/completions endpoint; unset, grounding runs its cheap checks only.
+    judge_url: str | None = None
+    judge_model: str = "gpt-4o-mini"
+    judge_api_key: SecretStr | None = None
+    judge_timeout_seconds: float = 30.0
     vector_store_url: str | None = None  # Qdrant server; None -> the embedded store at vector_store_path
     vector_store_path: Path | None = None  # default: <cache_dir>/vectors/<stack_name>
     retrieval_k: int = 3

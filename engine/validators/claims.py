@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from engine.validators.text import normalise_number, sentence_spans, stem
@@ -50,15 +50,22 @@ _LIMIT = re.compile(
 )
 _CONDITION = re.compile(
     r"(?i)\b(?:unless|only\s+if|only\s+when|only\s+after|only\s+for|provided\s+(?:that|you)|as\s+long\s+as|"
-    r"on\s+condition|except|subject\s+to|so\s+long\s+as)\b"
+    r"on\s+condition|except|subject\s+to|so\s+long\s+as|otherwise)\b"
 )
 _ANY_CONDITION = re.compile(
     r"(?i)\b(?:if|unless|only|provided|as\s+long\s+as|when|whenever|except|subject\s+to|after|before|"
     r"condition|conditions|depends?|depending|so\s+long\s+as)\b"
 )
-_ANTONYMS = (("before", "after"), ("more", "less"), ("minimum", "maximum"), ("increase", "decrease"),
-             ("higher", "lower"), ("earlier", "later"), ("mandatory", "optional"), ("required", "optional"),
-             ("first", "last"), ("above", "below"), ("over", "under"), ("refund", "charge"))  # fmt: skip
+_ANTONYMS = (
+    ("before", "after"), ("more", "less"), ("minimum", "maximum"), ("increase", "decrease"),
+    ("higher", "lower"), ("earlier", "later"), ("mandatory", "optional"), ("required", "optional"),
+    ("first", "last"), ("above", "below"), ("over", "under"), ("refund", "charge"), ("free", "charge"),
+    ("free", "fee"), ("open", "closed"), ("allowed", "banned"), ("allowed", "prohibited"),
+    ("accept", "refuse"), ("accept", "reject"), ("remain", "lose"),
+)  # fmt: skip
+# Antonyms are compared by stem, so "charges" meets "free" and "closes" meets "open".
+_ANTONYM_STEMS = tuple((stem(a), stem(b)) for a, b in _ANTONYMS)
+_ANY_WORD = re.compile(r"[^\W\d_]+")
 _CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\s+|\s+but\s+")
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -179,6 +186,9 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
             continue
         word, negates = _norm_word(token)
         if negates:
+            if token.lower() == "without" and scopes:
+                # "cannot accept a claim without a reference": the reference is negated twice (required).
+                open_scopes.append((scopes[-1], _SCOPE_WORDS))
             scope = {word} if word else set()
             scopes.append(scope)
             open_scopes.append((scope, _SCOPE_WORDS))
@@ -198,8 +208,13 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         limited=bool(_LIMIT.search(body)),
         conditional=bool(_CONDITION.search(body)),
         any_condition=bool(_ANY_CONDITION.search(body)),
-        antonym_words=frozenset(w for pair in _ANTONYMS for w in pair if re.search(rf"\b{w}\b", low)),
+        antonym_words=_antonym_stems(low),
     )
+
+
+def _antonym_stems(low: str) -> frozenset[str]:
+    stems = {stem(w) for w in _ANY_WORD.findall(low)}
+    return frozenset(w for pair in _ANTONYM_STEMS for w in pair if w in stems)
 
 
 @lru_cache(maxsize=4096)
@@ -234,7 +249,9 @@ def conflicts(claim: Clause, unit: Clause) -> tuple[str, ...]:
         kinds.append("negation")
     if claim.absolute and not unit.absolute and unit.limited and not (claim.limited and claim.quantities):
         kinds.append("absolute")
-    for a, b in _ANTONYMS:
+    elif claim.absolute and not unit.absolute and unit.conditional and not claim.conditional:
+        kinds.append("absolute")  # "we always refund" against "we refund ... as long as ..."
+    for a, b in _ANTONYM_STEMS:
         if (a in claim.antonym_words and b in unit.antonym_words and a not in unit.antonym_words) or (
             b in claim.antonym_words and a in unit.antonym_words and b not in unit.antonym_words
         ):
@@ -277,11 +294,16 @@ def align(
     min_overlap: float = 0.5,
     margin: float = 0.15,
     tie: float = 0.05,
+    topic: frozenset[str] = frozenset(),
 ) -> Alignment:
     """The best lexical alignment of ``claim`` and whether its closest passage clauses contradict it.
 
     Contradicted when the best-aligned clause conflicts and no clause aligned almost as well agrees.
+    ``topic`` (the question's words, for a terse claim) helps choose the clause, never the verdict.
     """
+    own = claim
+    if topic:
+        claim = replace(claim, words=claim.words | topic)
     scored = sorted(((overlap(claim, u), u) for u in units), key=lambda p: p[0], reverse=True)
     if not scored:
         return Alignment(0.0, ())
@@ -296,8 +318,21 @@ def align(
         reverse=True,
     )
     top_score, top = close[0]
-    verdict = conflicts(claim, top)
-    if verdict and not any(s >= top_score - tie and not conflicts(claim, u) for s, u in close[1:]):
+    verdict = conflicts(own, top)
+    if verdict and not any(s >= top_score - tie and not conflicts(own, u) for s, u in close[1:]):
+        # A clause that aligns as well by the claim's own words and states its very quantities agrees
+        # with it ("the cancellation fee is $50" restates "minus a cancellation fee of $50").
+        # A terse claim aligned by its question's words, whose best clause gives another value for the
+        # very thing asked about, is contradicted whatever else the passages say about that value.
+        if own.quantities and not (topic and "quantity" in verdict):
+            own_scores = [(overlap(own, u), u) for u in units]
+            own_best = max(score for score, _ in own_scores)
+            if any(
+                own.quantities <= u.quantities and not conflicts(own, u)
+                for score, u in own_scores
+                if score >= own_best - margin / 3
+            ):
+                return Alignment(best, ())
         return Alignment(best, verdict)
     return Alignment(best, ())
 

@@ -19,7 +19,7 @@ import numpy as np
 from engine.errors import InfrastructureUnavailable
 from engine.validators.adapter import error_result
 from engine.validators.base import Finding, Span, Subject, ValidatorResult
-from engine.validators.claims import Clause, align, clause, passage_clauses
+from engine.validators.claims import FILLER, Clause, align, clause, passage_clauses
 from engine.validators.judge import ClaimJudge
 from engine.validators.text import sentence_spans
 
@@ -40,6 +40,21 @@ _PLEASANTRY = re.compile(
     r"please (?:let me know|feel free|reach out)|have a (?:great|nice|good)|happy to help|glad to help|"
     r"good (?:morning|afternoon|evening))"
 )
+
+
+# A compound answer sentence makes one claim per clause ("10%, or 30% if uptime falls below 99%").
+_CLAIM_SPLIT = re.compile(r";|,\s+(?:and|but|or|while|whereas)\s+|\s+but\s+")
+# A terse claim ("The answer is $25 a year.") is aligned together with its question's words, as a
+# reader would: it restates the fact the question asks about, not any fact with the same unit.
+_TERSE_WORDS = 1
+_QUESTION_FORM = frozenset("quick quickly soon long fast often much many can know tell need want".split())  # noqa: SIM905
+
+
+def _parts(sentence: str, features: Clause, question: frozenset[str]) -> list[tuple[Clause, frozenset[str]]]:
+    """The claim's clauses, each with the topic words that help align it (the question's, when terse)."""
+    pieces = [p.strip() for p in _CLAIM_SPLIT.split(sentence) if p.strip()]
+    parts = [features] if len(pieces) < 2 else [clause(p, strip_particle=True) for p in pieces]
+    return [(f, question if len(f.words) <= _TERSE_WORDS else frozenset()) for f in parts]
 
 
 @dataclass(frozen=True)
@@ -153,10 +168,13 @@ class GroundingCheck:
             words = [frozenset().union(*(u.words for u in us)) for us in units]
             values = {q.value for us in units for u in us for q in u.quantities}
             all_units = [u for us in units for u in us]
+            question = (
+                clause(subject.question).words - FILLER - _QUESTION_FORM if subject.question else frozenset()
+            )
             standing: list[_Claim] = []
             for i, c in enumerate(claims):
-                verdict = align(c.features, all_units)
-                if verdict.contradiction:
+                parts = _parts(subject.text[c.start : c.end], c.features, question)
+                if any(align(part, all_units, topic=topic).contradiction for part, topic in parts):
                     spans.setdefault("grounding.contradicted", []).append(Span(c.start, c.end))
                     continue
                 lexical = np.array([_share(c.features, w) for w in words])

@@ -38,7 +38,8 @@ _PREVIOUS = (
 )
 _RULES = r"(?:instructions?|prompts?|rules|directions|directives|guidelines|context|constraints)"
 _NO_RULES = (
-    r"(?:no|any|without)\s+(?:rules|restrictions|limits|limitations|filters|guidelines|boundaries|censorship)"
+    r"(?:no|any|without(?:\s+any)?)\s+"
+    r"(?:rules|restrictions|limits|limitations|filters|guidelines|boundaries|censorship)"
 )
 _NO_RULES_WORDS = ("rule", "restriction", "limit", "filter", "guideline", "boundar", "censor")
 _IGNORE_WORDS = ("ignore", "disregard", "forget", "override", "skip", "bypass")
@@ -123,8 +124,13 @@ _GENERIC_LEAK_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
         r"told)\s+(?:by\s+\w+\s+)?(?:to|not\s+to)\b|\b(?:the|my)\s+system\s+prompt\s+(?:says|is|reads|states)\b",
     ),
     (
+        ("reveal", "disclose", "share", "repeat"),
+        r"\b(?:never|do\s+not|don't|must\s+not)\s+(?:reveal|disclose|share|repeat)\s+(?:these|this|your|the|my)\s+"
+        r"(?:system\s+)?(?:instructions?|prompt|rules)\b",
+    ),
+    (
         ("you are",),
-        r"(?:^|\n|[\"'])\s*you\s+are\s+(?:a|an)\s+(?:helpful\s+|friendly\s+|polite\s+)*(?:AI\s+)?"
+        r"(?:^|\n|[\"'.!?:]\s)\s*you\s+are\s+(?:a|an)\s+(?:helpful\s+|friendly\s+|polite\s+)*(?:AI\s+)?"
         r"(?:assistant|chatbot|agent|language\s+model)\b",
     ),
 )

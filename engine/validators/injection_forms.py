@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import re
+import unicodedata
 from collections.abc import Iterator
 
 _TAGS = re.compile("[\U000e0000-\U000e007f]+")
@@ -22,18 +24,38 @@ _LEET = str.maketrans(
 )
 _LEET_RUN = re.compile(r"[\w@$!]*[013457@$!][\w@$!]*(?:\s+[\w@$!]+){1,8}")
 
-# Override verbs and instruction nouns in the languages seen in injection corpora.
+# Override verbs, "previous" and instruction nouns in the languages seen in injection corpora. An
+# override verb or a "previous" word next to an instruction noun is an override in any of them.
 _OVERRIDE = (
-    r"ignora\w*|ignorez|ignorer|ignorier\w*|ignoreer|olvid\w*|oubli\w*|vergiss\w*|vergeet|negeer|dimentic\w*|esquec\w*|"
-    r"игнорир\w*|забуд\w*|забуть|忽略|无视|忘记|無視|忘れ|무시|잊어|تجاهل|התעלם"
+    r"ignora\w*|ignorez|ignorer|ignorier\w*|ignoreer|ignoruj\w*|zignoruj\w*|olvid\w*|oubli\w*|vergiss\w*|"
+    r"vergeet|negeer|dimentic\w*|esquec\w*|zapomn\w*|zapomeň\w*|abaikan|lupakan|yok\s+say|\bunut\w*|"
+    r"αγνόησ\w*|игнорир\w*|забуд\w*|забуть|अनदेखा|忽略|无视|忘记|無視|忘れ|무시|잊어|تجاهل|התעלם"
+)
+_PREVIOUS_WORD = (
+    r"anterior\w*|précédent\w*|vorherig\w*|vorige\w*|eerdere|precedent\w*|poprzedni\w*|předchozí\w*|"
+    r"предыдущ\w*|прежн\w*|önceki|sebelumnya|tidigare|tidligere|edellis\w*|προηγούμεν\w*|पिछले|"
+    r"之前|以前|先前|前の|이전|السابقة|הקודמות"
 )
 _INSTRUCTION = (
-    r"instru\w*|anweisung\w*|regeln|reglas|règles|regole|regras|richtlijn\w*|инструкц\w*|правил\w*|"
+    r"instru\w*|istruz\w*|anweisung\w*|regeln|reglas|règles|regole|regras|richtlijn\w*|инструкц\w*|правил\w*|"
+    r"pokyn\w*|polece\w*|talimat\w*|instruksi|ohje\w*|οδηγί\w*|निर्देश\w*|"
     r"指令|指示|说明|規則|命令|지시|تعليمات|הוראות"
 )
 _FOREIGN = re.compile(
-    rf"(?i)(?:{_OVERRIDE}).{{0,60}}?(?:{_INSTRUCTION})|(?:{_INSTRUCTION}).{{0,20}}?(?:{_OVERRIDE})"
+    rf"(?i)(?:{_OVERRIDE}).{{0,60}}?(?:{_INSTRUCTION})|(?:{_INSTRUCTION}).{{0,20}}?(?:{_OVERRIDE})|"
+    rf"(?:{_PREVIOUS_WORD})\s*(?:\w+\s+){{0,2}}?(?:{_INSTRUCTION})|(?:{_INSTRUCTION})\s*(?:{_PREVIOUS_WORD})"
 )
+# Letters of other scripts that look like Latin ones (Unicode's confusables for the lower case).
+_CONFUSABLES = str.maketrans(
+    "аеорсухіјѕԁԛԝһвмнткАВЕКМНОРСТХІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧαοιντ",
+    "aeopcyxijsdqwhbmhtkABEKMHOPCTXIJSABEZHIKMNOPTYXaoivt",
+)
+_NON_LATIN_LETTER = re.compile(r"[\u0370-\u03ff\u0400-\u04ff\uff01-\uff5e]")
+# Letters written one by one with spaces between them ("I g n o r e   p r e v i o u s").
+_SPACED = re.compile(r"(?<!\S)\S(?: \S)+(?:\s{2,}\S(?: \S)*){2,}")
+_ROT13_TRIGGERS = ("ignore", "disregard", "forget", "instruction", "prompt", "rules", "restrict", "jailbr",
+                   "mode", "pretend", "override", "unrestricted", "unfiltered")  # fmt: skip
+_WORD_GAP = re.compile(r"\s{2,}")
 
 
 def _readable(raw: bytes) -> str | None:
@@ -47,6 +69,19 @@ def _readable(raw: bytes) -> str | None:
 
 def hidden_forms(text: str) -> Iterator[tuple[int, int, str]]:
     """Spans of hidden text and what they say."""
+    if _NON_LATIN_LETTER.search(text):
+        # Look-alike letters (Cyrillic "о" in "ignоre") and full-width forms (ｉｇｎｏｒｅ).
+        folded = unicodedata.normalize("NFKC", text).translate(_CONFUSABLES)
+        if folded != text:
+            yield 0, len(text), folded
+    if "  " in text or " " in text[1:2] + text[3:4]:
+        for m in _SPACED.finditer(text):
+            yield m.start(), m.end(), " ".join(w.replace(" ", "") for w in _WORD_GAP.split(m.group()))
+    # rot13: one translation of the text, scanned further only when it then holds an English trigger word.
+    rotated = codecs.encode(text, "rot13")
+    low = rotated.lower()
+    if any(word in low for word in _ROT13_TRIGGERS):
+        yield 0, len(text), rotated
     for m in _TAGS.finditer(text):
         yield m.start(), m.end(), "".join(chr(ord(ch) - 0xE0000) for ch in m.group())
     if _INVISIBLE.search(text):

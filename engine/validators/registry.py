@@ -14,6 +14,7 @@ from engine.validators.data_request import data_request_validator
 from engine.validators.format import format_validator
 from engine.validators.grounding import Embed, grounding_validator
 from engine.validators.injection import injection_answer_validator, injection_prompt_validator
+from engine.validators.judge import ClaimJudge
 from engine.validators.pii import pii_validator
 from engine.validators.relevance import relevance_validator
 from engine.validators.scope import DEFAULT_SCOPE_TOPICS, scope_validator
@@ -26,6 +27,7 @@ __all__ = ["DEFAULT_SCOPE_TOPICS", "admission_validators", "release_validators",
 def release_validators(
     *,
     embed: Embed | None = None,
+    judge: ClaimJudge | None = None,
     system_prompt: str = "",
     scope_topics: Mapping[str, Sequence[str]] = DEFAULT_SCOPE_TOPICS,
     max_chars: int = 2000,
@@ -35,7 +37,7 @@ def release_validators(
     return [
         pii_validator(),
         secrets_validator(),
-        grounding_validator(embed),
+        grounding_validator(embed, judge=judge),
         injection_answer_validator(system_prompt),
         scope_validator(scope_topics),
         toxicity_validator(),

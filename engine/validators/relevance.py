@@ -9,9 +9,11 @@ a complaint?") must appear in the answer, unless the answer is a terse restateme
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from engine.validators.base import Finding, Span, Subject, ValidatorResult
-from engine.validators.claims import clause, passage_clauses
+from engine.validators.claims import Clause, clause, overlap, passage_clauses
+from engine.validators.text import sentence_spans
 
 RELEVANCE_MESSAGES = {"relevance.off_question": "the answer does not address the question asked"}
 
@@ -34,6 +36,11 @@ _QUESTION_FORM = frozenset(
 )
 # Up to this many content words an answer is terse: it restates a value and is judged by its type.
 _TERSE_WORDS = 3
+# An answer restates a passage sentence when this share of its words is in it; that sentence and the
+# one before it say what the answer is about ("within 10 miles" is about towing when the sentence is).
+_RESTATES = 0.75
+# Word forms that share this long a prefix are one word here ("complain", "complaint").
+_PREFIX = 6
 
 
 class RelevanceCheck:
@@ -69,8 +76,11 @@ class RelevanceCheck:
         q_words = clause(question).words - _QUESTION_FORM
         if not q_words:
             return ""
-        if not q_words & a.words:
-            return "no question word"
+        said = set(a.words)
+        if not _meets(q_words, said):
+            said |= _restated(a, subject)
+            if not _meets(q_words, said):
+                return "no question word"
         units = [u.words for p in subject.context for u in passage_clauses(p.text)]
         df = {w: sum(1 for u in units if w in u) for w in q_words}
         known = {w: n for w, n in df.items() if n > 0}
@@ -79,9 +89,41 @@ class RelevanceCheck:
         rarest = min(known.values())
         focus = {w for w, n in known.items() if n == rarest}
         # The focus must be specific (rarer than the question's other words) before it can decide.
-        if rarest < max(known.values()) and not focus & a.words:
-            return "question focus missing"
+        if rarest < max(known.values()) and not _meets(focus, said):
+            said |= _restated(a, subject)
+            if not _meets(focus, said):
+                return "question focus missing"
         return ""
+
+
+def _meets(wanted: set[str] | frozenset[str], said: set[str]) -> bool:
+    if wanted & said:
+        return True
+    return any(
+        len(w) >= _PREFIX and len(s) >= _PREFIX and (w.startswith(s) or s.startswith(w))
+        for w in wanted
+        for s in said
+    )
+
+
+@lru_cache(maxsize=4096)
+def _sentences(passage: str) -> tuple[Clause, ...]:
+    return tuple(clause(passage[a:b]) for a, b in sentence_spans(passage))
+
+
+def _restated(answer: Clause, subject: Subject) -> set[str]:
+    """Words of the passage sentences the answer restates, and of the sentence before each."""
+    out: set[str] = set()
+    if not answer.words:
+        return out
+    for p in subject.context:
+        sentences = _sentences(p.text)
+        for i, s in enumerate(sentences):
+            if overlap(answer, s) >= _RESTATES:
+                out |= s.words
+                if i:
+                    out |= sentences[i - 1].words
+    return out
 
 
 def _type_fits(question: str, answer: str, quantities: frozenset) -> bool:  # type: ignore[type-arg]

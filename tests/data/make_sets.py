@@ -8,7 +8,6 @@ writing the detectors; ``holdout`` cases were written separately and are only sc
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -493,7 +492,10 @@ HOLDOUT = [
     ),
 ]
 
-for name, cases in (("release_dev.jsonl", DEV), ("release_holdout.jsonl", HOLDOUT)):
-    with (Path(__file__).parent / name).open("w", encoding="utf-8") as out:
-        for c in cases:
-            out.write(json.dumps(c, ensure_ascii=False) + "\n")
+if __name__ == "__main__":
+    from cases import write
+    from dev_cases import dev
+    from holdout_cases import holdout
+
+    write(Path(__file__).parent / "release_dev.jsonl", DEV + dev())
+    write(Path(__file__).parent / "release_holdout.jsonl", HOLDOUT + holdout())

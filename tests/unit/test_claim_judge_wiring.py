@@ -1,0 +1,79 @@
+"""The optional claim judge: GOVERNOR_JUDGE_URL wires an OpenAI-compatible endpoint into grounding."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
+
+import pytest
+
+from engine import app
+from engine.settings import Settings
+from engine.validators.base import ContextPassage, Subject
+
+CONTEXT = (
+    ContextPassage("pet#1", "There is a 14-day waiting period for illness claims on a new pet policy."),
+)
+
+
+class _ScriptedJudge(BaseHTTPRequestHandler):
+    """An OpenAI-compatible /chat/completions that labels every claim with ``label``."""
+
+    label: ClassVar[str] = "entailed"
+    prompts: ClassVar[list[str]] = []
+
+    def do_POST(self) -> None:
+        request = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+        prompt = request["messages"][-1]["content"]
+        type(self).prompts.append(prompt)
+        claims = [line for line in prompt.split("Claims:\n", 1)[1].splitlines() if line[:1].isdigit()]
+        message = {"role": "assistant", "content": json.dumps([self.label] * len(claims))}
+        body = json.dumps({"model": "judge", "choices": [{"message": message}], "usage": {}}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def judge_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ScriptedJudge)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _ScriptedJudge.prompts = []
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _grounding(settings: Settings, answer: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    validators = {v.name: v for v in app.gate_validators("release", settings)}
+    result = validators["grounding"].check(Subject(answer, "Is there a waiting period?", CONTEXT))
+    return result.checks, tuple(f.code for f in result.findings)
+
+
+def test_without_a_judge_url_grounding_runs_its_cheap_checks_only() -> None:
+    checks, codes = _grounding(Settings(), "There is a 14-day waiting period for illness claims.")
+    assert "judge" not in checks and codes == ()
+
+
+def test_judge_url_serves_tenants_that_require_the_judge(judge_url: str) -> None:
+    settings = Settings(judge_url=judge_url, judge_model="scripted")
+    _ScriptedJudge.label = "entailed"
+    checks, codes = _grounding(settings, "There is a 14-day waiting period for illness claims.")
+    assert "judge" in checks and codes == ()
+    assert "14-day waiting period" in _ScriptedJudge.prompts[-1]
+
+
+def test_a_claim_the_judge_finds_contradicted_is_reported(judge_url: str) -> None:
+    settings = Settings(judge_url=judge_url, judge_model="scripted")
+    _ScriptedJudge.label = "contradicted"
+    _, codes = _grounding(settings, "There is a 14-day waiting period for illness claims.")
+    assert codes == ("grounding.contradicted",)
