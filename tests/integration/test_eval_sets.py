@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from engine import app
 from engine.contracts.registry import ContractRegistry
@@ -24,7 +25,8 @@ FALSE_REJECTS = {"release_dev.jsonl": 0.05, "release_holdout.jsonl": 0.072}
 @pytest.mark.parametrize("name", ["release_dev.jsonl", "release_holdout.jsonl"])
 def test_labelled_set_meets_the_targets(name: str, stack_endpoints: dict[str, str]) -> None:
     """The session's OPA serves this checkout's policies/."""
-    settings = load_settings()
+    token = SecretStr(stack_endpoints["opa_token"]) if stack_endpoints.get("opa_token") else None
+    settings = load_settings().model_copy(update={"opa_token": token})
     cases = evaluate.read_cases(DATA / name)
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
     gate = app.policy_gate("release", settings, app.policy_client(settings, stack_endpoints["opa_url"]))
