@@ -25,6 +25,7 @@ from engine.pipeline.processor import Handler, TransactionalProcessor
 from engine.policy.client import PolicyClient
 from engine.settings import STAGES, Settings
 from engine.trust.approvals import release_codec
+from engine.trust.identity import APP_KEYS, IdentityVerifier
 from engine.validators.base import Validator
 
 if TYPE_CHECKING:
@@ -106,6 +107,11 @@ def vector_store(settings: Settings, dimension: int) -> QdrantStore:
 
 
 # --- gates
+
+
+def request_identities(policy: PolicyClient) -> IdentityVerifier:
+    """Who signed each request, from the apps' public keys OPA holds (`data.app_keys`)."""
+    return IdentityVerifier(lambda: policy.data(APP_KEYS) or {})
 
 
 def policy_client(settings: Settings, url: str | None = None) -> PolicyClient:
@@ -244,7 +250,9 @@ def _gate(name: str, settings: Settings, codec: GovernedCodec) -> GateHandler:
         codec,
         settings.topics.dlq,
         gate=policy_gate(name, settings, policy, embed),
-        route=admission_route(settings) if name == "admission" else release_route(settings),
+        route=admission_route(settings, request_identities(policy).identify)
+        if name == "admission"
+        else release_route(settings),
         audit=AuditWriter(settings, codec, name),
         policy_revision=policy_revision(policy),
     )

@@ -17,7 +17,6 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, EnvelopeError, Trace
 from engine.errors import GovernorError
@@ -26,6 +25,7 @@ from engine.pipeline.reader import TopicReader
 from engine.pipeline.records import Record
 from engine.settings import Settings
 from engine.trust.approvals import ApprovalVerifier
+from engine.trust.identity import request_codec
 from engine.trust.signature import SignatureError
 
 
@@ -55,9 +55,13 @@ class ApprovalRefused(GovernorError):
 class GovernorClient:
     """Produces to prompts.requested; reads answers.approved and answers.rejected for the trace."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.codec = GovernedCodec(ContractRegistry.load(settings.contracts_dir, settings.topics))
+    def __init__(self, settings: Settings, app: str = "ask") -> None:
+        """`app` is the submitting app whose key signs each request (made at first use, 0600, in the keys
+        folder); admission takes the tenant only from requests its signature vouches for."""
+        self.settings, self.app = settings, app
+        self.codec = request_codec(
+            settings, ContractRegistry.load(settings.contracts_dir, settings.topics), app
+        )
         self._producer = GovernedProducer(settings, self.codec)
         self._reader = TopicReader(settings, "client")
         # A dead letter that carries the trace (a workflow step whose output broke its contract, an LLM

@@ -29,6 +29,7 @@ from engine.kafka.admin import ensure_topics
 from engine.models.scripted import ScriptedModel
 from engine.settings import REPO_ROOT, Settings
 from engine.stack import kafka, local, opa, process
+from engine.trust import identity, keys
 
 GROUNDED = "The excess for water damage claims is $500."
 CONTEXT = [
@@ -142,7 +143,8 @@ def run(settings: Settings, duration: float, say: Callable[[str], None] = print)
     report, stop_traffic = SoakReport(), threading.Event()
     model = ScriptedModel().start()
     say(f"soak: starting 3 brokers and OPA in {run_dir}")
-    state = local.up(cache, run_dir, policies, brokers=3, log=False)
+    app_keys = identity.publish_local(settings.keys_path, policies, run_dir)
+    state = local.up(cache, run_dir, policies, brokers=3, log=False, data_dirs=[app_keys])
     opa_binary, libs = opa.install(cache), kafka.install(cache)
     opa_port = int(state.opa_url.rsplit(":", 1)[1])
     suffix = str(int(time.time()))
@@ -192,7 +194,7 @@ def run(settings: Settings, duration: float, say: Callable[[str], None] = print)
             (0.55, "SIGKILL release-1", lambda: members.kill_and_restart("release", 1)),
             (0.62, "stop OPA", lambda: outages.record(
                 "opa", lambda: opa.kill(run_dir),
-                lambda: opa.start(opa_binary, run_dir, policies, opa_port),
+                lambda: opa.start(opa_binary, run_dir, policies, opa_port, data_dirs=[app_keys]),
                 OUTAGE_SECONDS)),
             (0.75, "stop the model endpoint", lambda: outages.record(
                 "model", model.stop, lambda: model.start() and None, OUTAGE_SECONDS)),
@@ -251,6 +253,7 @@ def _broker_down(run_dir: Path, libs: Path, node: kafka.BrokerNode) -> None:
 def _traffic(settings: Settings, sent: list[str], sent_at: dict[str, float], stop: threading.Event) -> None:
     """Prompts to the admission gate and drafts to the release gate, acknowledged by all in-sync replicas."""
     producer = Producer({**config.producer(settings), "acks": "all"})
+    ask_key = keys.signing_key(settings.keys_path, "ask")  # prompts are signed, as the client signs them
     i = 0
     while not stop.is_set():
         for kind in ("p", "d"):
@@ -285,10 +288,15 @@ def _traffic(settings: Settings, sent: list[str], sent_at: dict[str, float], sto
                     trace=Trace(trace_id=ident),
                 )
                 topic = settings.topics.answers_draft
+            value = env.to_bytes()
+            signed: list[tuple[str, str | bytes | None]] = [
+                *(identity.sign_request(value, ask_key) if topic == settings.topics.prompts_requested else [])
+            ]
             producer.produce(
                 topic,
-                env.to_bytes(),
+                value,
                 key=ident.encode(),
+                headers=signed,
                 on_delivery=_acknowledged(sent, ident),
             )
             sent_at[ident] = time.time()

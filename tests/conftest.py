@@ -90,11 +90,15 @@ def stack_endpoints() -> Iterator[dict[str, str]]:
         return
     from engine.settings import REPO_ROOT, load_settings
     from engine.stack import credentials, local
+    from engine.trust import identity
     from engine.trust.provision import secure_local
 
     run_dir = Path(tempfile.mkdtemp(prefix="governor-test-stack-"))
     settings = load_settings()
-    state = local.up(settings.cache_dir, run_dir, REPO_ROOT / "policies", brokers=1, log=False)
+    app_keys = identity.publish_local(settings.keys_path, REPO_ROOT / "policies", run_dir)
+    state = local.up(
+        settings.cache_dir, run_dir, REPO_ROOT / "policies", brokers=1, log=False, data_dirs=[app_keys]
+    )
     try:
         pinned = settings.model_copy(update={"bootstrap_servers": state.bootstrap_servers})
         admin = local.as_principal(pinned, run_dir, credentials.ADMIN)

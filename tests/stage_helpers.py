@@ -10,6 +10,7 @@ from engine import app
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
 from engine.pipeline.processor import TransactionalProcessor
+from engine.pipeline.publish import GovernedProducer
 from engine.settings import Settings
 
 CONTEXT = [
@@ -69,3 +70,11 @@ def running(settings: Settings, *stages: str) -> Iterator[list[TransactionalProc
         for t in threads:
             t.join(60)
     assert not errors, f"a stage crashed: {errors!r}"
+
+
+def app_producer(settings: Settings, app_name: str = "ask") -> GovernedProducer:
+    """A producer that signs prompts as `app_name` (a registered app), as the client and web app do."""
+    from engine.trust.identity import request_codec
+
+    registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
+    return GovernedProducer(settings, request_codec(settings, registry, app_name))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.audit import chain
+from engine.audit.key import AuditKey
 from engine.pipeline.reader import TopicReader
 from engine.settings import Settings
 
@@ -32,9 +34,23 @@ class VerifyReport:
         return not self.problems
 
 
-def verify(located: Iterable[LocatedRecord]) -> VerifyReport:
+def _mac_problem(record: dict[str, Any], key: AuditKey) -> str | None:
+    """Why a record's MAC does not vouch for it under `key`, or None when it does."""
+    mac, kid = record.get("mac"), record.get("mac_key")
+    if not isinstance(mac, str):
+        return "carries no MAC: not written by a gate holding the audit key"
+    if kid != key.key_id:
+        return f"MAC made with audit key {str(kid)[:20]!r}, not the key in use ({key.key_id})"
+    if not hmac.compare_digest(mac, chain.record_mac(record, key.secret)):
+        return "MAC does not match: the record was written or rewritten without the audit key"
+    return None
+
+
+def verify(located: Iterable[LocatedRecord], key: AuditKey | None = None) -> VerifyReport:
     """Each chain must start at seq 0 from GENESIS, every record must hash to its `hash`, and link to its
-    predecessor's: a changed record fails its hash, a dropped one breaks a link, a reordered one both."""
+    predecessor's: a changed record fails its hash, a dropped one breaks a link, a reordered one both.
+    With the audit `key`, every record's MAC must verify too: a well-chained record appended or
+    rewritten by someone without the key fails there."""
     report = VerifyReport()
     heads: dict[str, chain.ChainHead] = {}
     for item in located:
@@ -45,6 +61,9 @@ def verify(located: Iterable[LocatedRecord]) -> VerifyReport:
             report.problems.append(
                 f"{item.where}: chain {cid} seq {r.get('seq')}: content does not match its hash"
             )
+        problem = _mac_problem(r, key) if key is not None else None
+        if problem is not None:
+            report.problems.append(f"{item.where}: chain {cid} seq {r.get('seq')}: {problem}")
         head = heads.get(cid)
         expected_seq, expected_prev = (0, chain.GENESIS) if head is None else (head.seq + 1, head.hash)
         if r.get("seq") != expected_seq or r.get("prev_hash") != expected_prev:

@@ -15,6 +15,7 @@ from confluent_kafka import TopicPartition
 
 from engine import metrics
 from engine.audit import chain
+from engine.audit import key as audit_key
 from engine.contracts.codec import GovernedCodec
 from engine.envelope import Envelope
 from engine.pipeline.processor import BatchObserver
@@ -35,6 +36,8 @@ class AuditWriter(BatchObserver):
         self._partitions = codec.registry.for_topic(self.topic).metadata.partitions
         self._heads: dict[str, chain.ChainHead] = {}
         self._pending: dict[str, chain.ChainHead] = {}
+        made = audit_key.ensure(settings.keys_path)
+        self._key = (made.key_id, made.secret)
 
     def audit_partition(self, source_partition: int) -> int:
         return source_partition % self._partitions
@@ -43,7 +46,7 @@ class AuditWriter(BatchObserver):
         subject = record["subject"]
         cid = chain.chain_id(self.gate, subject["topic"], subject["partition"])
         head = self._pending.get(cid, self._heads.get(cid))
-        sealed = chain.seal({**record, "chain": cid}, head)
+        sealed = chain.seal({**record, "chain": cid}, head, self._key)
         self._pending[cid] = chain.ChainHead(sealed["seq"], sealed["hash"])
         tenant = cause.tenant if cause else "unknown"
         envelope = (

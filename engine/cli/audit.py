@@ -5,19 +5,26 @@ from __future__ import annotations
 import argparse
 import json
 
+from engine.audit import key as audit_key
 from engine.audit import verify
 from engine.cli.common import EXIT_OK, EXIT_VERDICT, InputError, Subparsers, existing_file, on_stack
 from engine.settings import Settings
 
 
 def _verify(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        key = audit_key.load(settings.keys_path)
+    except (audit_key.AuditKeyError, ValueError) as exc:
+        raise InputError(f"audit verify: the audit key is unusable: {exc}") from exc
+    if key is None:
+        print(f"WARNING no audit key under {settings.keys_path}: hashes and links checked, MACs not")
     if args.file:
         try:
-            report = verify.verify(verify.read_file(args.file))
+            report = verify.verify(verify.read_file(args.file), key)
         except (ValueError, UnicodeDecodeError) as exc:
             raise InputError(f"{args.file}: not a JSONL export of audit records ({exc})") from exc
     else:
-        report = verify.verify(verify.read_topic(on_stack(settings, "auditor")))
+        report = verify.verify(verify.read_topic(on_stack(settings, "auditor")), key)
     for problem in report.problems:
         print(f"BROKEN {problem}")
     print(f"{report.records} record(s) in {report.chains} chain(s): {'intact' if report.ok else 'TAMPERED'}")

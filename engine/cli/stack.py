@@ -8,6 +8,7 @@ from engine.cli.common import EXIT_OK, EXIT_VERDICT, Subparsers
 from engine.contracts.provision import provision
 from engine.settings import Settings
 from engine.stack import credentials, local
+from engine.trust import identity
 from engine.trust.provision import secure_local
 
 
@@ -16,7 +17,10 @@ def bring_up(
 ) -> tuple[Settings, local.StackState]:
     """Start (or reuse) the local stack, provision the contracts' topics, apply their ACLs and, when asked,
     Prometheus and PostgreSQL with Kafka Connect streaming its articles; settings logged in as admin."""
-    state = local.up(settings.cache_dir, settings.run_dir, settings.policies_dir, brokers=brokers)
+    app_keys = identity.publish_local(settings.keys_path, settings.policies_dir, settings.run_dir)
+    state = local.up(
+        settings.cache_dir, settings.run_dir, settings.policies_dir, brokers=brokers, data_dirs=[app_keys]
+    )
     if prometheus and not state.prometheus_url:
         state = local.with_prometheus(settings.run_dir, state)
     if postgres and not state.postgres_port:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from engine import metrics
@@ -26,10 +26,12 @@ from engine.validators.base import Subject, Validator, ValidatorResult
 
 @dataclass(frozen=True)
 class GateItem:
-    """One event to decide: its envelope (for the policy) and what the validators inspect."""
+    """One event to decide: its envelope (for the policy), what the validators inspect, and facts the
+    gate established about the record itself (such as `identity`, from its signature)."""
 
     envelope: Envelope
     subject: Subject
+    facts: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class PolicyGate:
             payload["context"] = [{"id": c.get("id")} for c in payload["context"] if isinstance(c, dict)]
         envelope["payload"] = payload
         return {
+            **item.facts,
             "gate": self.name,
             "envelope": envelope,
             "validators": {name: r.to_policy_input() for name, r in results.items()},

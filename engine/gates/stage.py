@@ -6,8 +6,9 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine.audit.records import decision_record, validator_summary
 from engine.audit.writer import AuditWriter
@@ -30,6 +31,8 @@ class Route:
     subject: Callable[[Envelope], Subject]
     approved: Callable[[Envelope, Verdict], tuple[str, Envelope]]
     rejected: Callable[[Envelope, Verdict], tuple[str, Envelope]]
+    # What the gate establishes from the record itself (its signature, not its payload) for the policy.
+    facts: Callable[[Record], Mapping[str, Any]] | None = None
 
 
 @dataclass
@@ -55,7 +58,10 @@ class GateHandler(StageHandler):
 
     def process(self, batch: list[Inbound]) -> list[Result]:
         self._refresh_revision()
-        verdicts = self.gate.decide([GateItem(i.envelope, self.route.subject(i.envelope)) for i in batch])
+        facts = self.route.facts or (lambda record: {})
+        verdicts = self.gate.decide(
+            [GateItem(i.envelope, self.route.subject(i.envelope), facts(i.record)) for i in batch]
+        )
         _wait_out_outages(verdicts)
         results = []
         for item, verdict in zip(batch, verdicts, strict=True):

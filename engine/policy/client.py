@@ -101,8 +101,11 @@ class PolicyClient:
             except (requests.RequestException, ConnectionsError, QueryExecuteError, ValueError) as exc:
                 metrics.POLICY_ERRORS.labels(gate).inc()
                 if attempt == self.retries:
-                    raise PolicyUnavailable(f"OPA at {self.url} failed {attempt + 1} time(s): {exc}") from exc
-                log.warning("gate=%s OPA call failed (attempt %d): %s", gate, attempt + 1, exc)
+                    # The message reaches reasons, rejections and dead letters: no URL, no exception text.
+                    raise PolicyUnavailable(
+                        f"OPA did not answer ({type(exc).__name__}, {attempt + 1} attempt(s))"
+                    ) from exc
+                log.warning("gate=%s OPA call failed (attempt %d): %s", gate, attempt + 1, type(exc).__name__)
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
         raise AssertionError("unreachable")
@@ -112,15 +115,25 @@ class PolicyClient:
         resp.raise_for_status()  # a 401 (no or wrong token) must not read as "no policies"
         return resp.json()
 
+    def data(self, path: str) -> Any:
+        """The data document at `path` (e.g. "app_keys"), or None when OPA holds none there."""
+        try:
+            return self._get(f"/v1/data/{path}").get("result")
+        except (requests.RequestException, ValueError) as exc:
+            raise PolicyUnavailable(f"OPA data {path!r} unreadable ({type(exc).__name__})") from exc
+
     def revision(self) -> str:
         """Digest of the Rego modules and tenant data OPA holds now: the revision audit records name."""
         try:
             policies = self._get("/v1/policies").get("result", [])
             tenants = self._get("/v1/data/tenants").get("result")
+            identity = [self._get(f"/v1/data/{p}").get("result") for p in ("identity", "app_keys")]
         except (requests.RequestException, ValueError) as exc:
-            raise PolicyUnavailable(f"OPA at {self.url}: {exc}") from exc
+            raise PolicyUnavailable(f"OPA revision unreadable ({type(exc).__name__})") from exc
         digest = hashlib.sha256()
         for module in sorted(policies, key=lambda m: str(m.get("id"))):
             digest.update(str(module.get("raw", "")).encode())
         digest.update(repr(tenants).encode())
+        if any(identity):  # the apps and their keys decide admission too
+            digest.update(repr(identity).encode())
         return digest.hexdigest()[:12]

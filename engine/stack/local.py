@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -39,8 +40,16 @@ class StackState:
         (run_dir / "stack.json").write_text(json.dumps(asdict(self), indent=2))
 
 
-def up(cache: Path, run_dir: Path, policies_dir: Path, brokers: int = 1, log: bool = True) -> StackState:
-    """Install (cached) and start Kafka and OPA; a running stack is reused as it is."""
+def up(
+    cache: Path,
+    run_dir: Path,
+    policies_dir: Path,
+    brokers: int = 1,
+    log: bool = True,
+    data_dirs: Sequence[Path] = (),
+) -> StackState:
+    """Install (cached) and start Kafka and OPA (policies_dir and data_dirs loaded, watched); a running
+    stack is reused as it is."""
     current = status(run_dir)
     if current is not None and all(current.values()):
         state = StackState.load(run_dir)
@@ -60,7 +69,7 @@ def up(cache: Path, run_dir: Path, policies_dir: Path, brokers: int = 1, log: bo
     nodes = kafka.start(libs, run_dir, brokers=brokers)
     say("starting OPA with policies from " + str(policies_dir))
     token = credentials.ensure(run_dir, ())[credentials.OPA_TOKEN]
-    opa_port = opa.start(binary, run_dir, policies_dir, token=token)
+    opa_port = opa.start(binary, run_dir, policies_dir, token=token, data_dirs=data_dirs)
     state = StackState(
         bootstrap_servers=",".join(f"127.0.0.1:{n.port}" for n in nodes),
         opa_url=f"http://127.0.0.1:{opa_port}",

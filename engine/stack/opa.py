@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 from engine.errors import StackError
@@ -64,10 +65,16 @@ def _authz(opa_dir: Path, token: str) -> Path:
 
 
 def start(
-    binary: Path, run_dir: Path, policies_dir: Path, port: int | None = None, token: str | None = None
+    binary: Path,
+    run_dir: Path,
+    policies_dir: Path,
+    port: int | None = None,
+    token: str | None = None,
+    data_dirs: Sequence[Path] = (),
 ) -> int:
-    """Start `opa run --server` with policies_dir loaded and watched; returns the port. With a token,
-    OPA requires it (bearer) for every call but /health, and refuses writes to policies and data."""
+    """Start `opa run --server` with policies_dir (and data_dirs, such as the apps' published keys) loaded
+    and watched; returns the port. With a token, OPA requires it (bearer) for every call but /health, and
+    refuses writes to policies and data."""
     port = port or process.free_port()
     opa_dir = run_dir / "opa"
     secured = (
@@ -89,6 +96,7 @@ def start(
         "*_test.rego",
         *secured,
         str(policies_dir.resolve()),  # OPA runs in its own folder: relative paths would break
+        *(str(d.resolve()) for d in data_dirs),
     ]
     pid = process.start_daemon("opa", argv, opa_dir)
     process.wait_until(

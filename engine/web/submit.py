@@ -46,6 +46,7 @@ class KafkaSubmitter:
         self._producer = Producer(config.producer(settings))
         self._codec, self._timeout = codec, timeout
         self._topic = settings.topics.prompts_requested
+        self._key = trust.request_key(settings)
 
     def submit(self, request_id: str, user: User, question: str) -> None:
         envelope = prompt_envelope(request_id, user, question)
@@ -58,7 +59,10 @@ class KafkaSubmitter:
                 failure.append(err.str())
             done.set()
 
-        all_headers: list[tuple[str, str | bytes | None]] = [*headers, *trust.request_headers(envelope)]
+        all_headers: list[tuple[str, str | bytes | None]] = [
+            *headers,
+            *trust.request_headers(value, self._key),
+        ]
         self._producer.produce(
             self._topic, value, key=request_id.encode(), headers=all_headers, on_delivery=delivered
         )

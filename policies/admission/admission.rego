@@ -22,6 +22,19 @@ findings := lib.findings(validators)
 
 question := lib.payload_text(input, "question")
 
+# identity is what the engine found when it checked the request's signature against the apps' keys
+# (data.app_keys): {"status": "verified", "app", "kid"}, or a status saying why it could not.
+identity := input.identity if is_object(input.identity)
+
+else := {}
+
+identity_status := object.get(identity, "status", "unsigned")
+
+claimed_tenant := object.get(input, ["envelope", "tenant"], null)
+
+# The app whose key signed the request, when the signature verified and the app is registered.
+signing_app := data.identity.apps[identity.app] if identity_status == "verified"
+
 # METADATA
 # title: Admission decision
 # description: >-
@@ -69,6 +82,79 @@ redacted contains f if {
 #   code: gate_mismatch
 deny contains lib.reason(rego.metadata.rule(), sprintf("gate: %v", [object.get(input, "gate", null)])) if {
 	object.get(input, "gate", null) != "admission"
+}
+
+# METADATA
+# title: Unsigned request
+# description: The request carries no signature from a submitting app, so nobody vouches for its tenant.
+# custom:
+#   code: identity.unsigned
+deny contains lib.reason(rego.metadata.rule(), "no request signature") if {
+	identity_status == "unsigned"
+}
+
+# METADATA
+# title: Forged request signature
+# description: >-
+#   The request's signature does not verify with the key it names, or is malformed: the request
+#   was changed after signing or was never signed by that app.
+# custom:
+#   code: identity.forged
+deny contains lib.reason(rego.metadata.rule(), sprintf("key: %v", [object.get(identity, "kid", null)])) if {
+	identity_status == "forged"
+}
+
+# METADATA
+# title: Unknown signing key
+# description: The request is signed with a key id no registered app publishes (unknown or retired).
+# custom:
+#   code: identity.unknown_key
+deny contains lib.reason(rego.metadata.rule(), sprintf("key: %v", [object.get(identity, "kid", null)])) if {
+	identity_status == "unknown_key"
+}
+
+# METADATA
+# title: Unregistered app
+# description: The request is signed by an app that data.identity does not register.
+# custom:
+#   code: identity.unknown_app
+deny contains lib.reason(rego.metadata.rule(), sprintf("app: %v", [object.get(identity, "app", null)])) if {
+	identity_status == "verified"
+	not registered_app
+}
+
+registered_app if is_object(signing_app)
+
+# METADATA
+# title: Tenant not allowed for this app
+# description: The signing app may not act for the tenant the request claims.
+# custom:
+#   code: identity.tenant_mismatch
+deny contains lib.reason(rego.metadata.rule(), sprintf("app: %v; tenant: %v", [identity.app, claimed_tenant])) if {
+	is_object(signing_app)
+	not claimed_tenant in object.get(signing_app, "tenants", [])
+}
+
+# METADATA
+# title: Unknown tenant
+# description: >-
+#   The request names a tenant that has no entry in data.tenants; it is refused rather than
+#   decided under the default tenant's rules.
+# custom:
+#   code: identity.unknown_tenant
+deny contains lib.reason(rego.metadata.rule(), sprintf("tenant: %v", [claimed_tenant])) if {
+	not known_tenant
+}
+
+known_tenant if is_object(data.tenants[claimed_tenant])
+
+# METADATA
+# title: Unrecognised identity status
+# description: The engine reported an identity status this policy does not know; the request is held.
+# custom:
+#   code: identity.malformed
+deny contains lib.reason(rego.metadata.rule(), sprintf("status: %v", [identity_status])) if {
+	not identity_status in {"unsigned", "forged", "unknown_key", "verified"}
 }
 
 # METADATA

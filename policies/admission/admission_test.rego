@@ -17,7 +17,11 @@ prompt(tenant) := {
 		"payload": {"question": "Is hail damage to my roof covered?", "user": "user-42"},
 	},
 	"validators": {name: clean | some name in admission.expected_validators},
+	"identity": {"status": "verified", "app": "web-app", "kid": "web-app-k1"},
 }
+
+# signed_by(inp, identity) replaces the request's identity.
+signed_by(inp, identity) := object.union(json.remove(inp, ["identity"]), {"identity": identity})
 
 finding(code, spans) := {"code": code, "message": "found", "spans": spans}
 
@@ -39,7 +43,7 @@ codes(d) := [r.code | some r in d.reasons]
 # --- Clean prompts -----------------------------------------------------------------------------
 
 test_clean_prompt_allowed if {
-	every tenant in ["default", "acme-insurance", "strict-bank", "no-such-tenant"] {
+	every tenant in ["default", "acme-insurance", "strict-bank"] {
 		d := admission.decision with input as prompt(tenant)
 
 		# no disclaimer at admission: disclaimers belong on answers
@@ -78,7 +82,7 @@ test_injection_attempt_denied if {
 # --- PII in the prompt: redacted for every tenant -------------------------------------------------
 
 test_pii_in_prompt_allowed if {
-	every tenant in ["default", "acme-insurance", "strict-bank", "no-such-tenant"] {
+	every tenant in ["default", "acme-insurance", "strict-bank"] {
 		d := admission.decision with input as prompt_with(tenant, "pii", "pii.email")
 		d.allow
 		d.reasons == []
@@ -173,6 +177,8 @@ test_empty_input_denied if {
 		"allow": false,
 		"reasons": [
 			{"code": "gate_mismatch", "message": "The input was not built for the admission gate, so the admission policy cannot decide it. (gate: null)"},
+			{"code": "identity.unknown_tenant", "message": "The request names a tenant that has no entry in data.tenants; it is refused rather than decided under the default tenant's rules. (tenant: null)"},
+			{"code": "identity.unsigned", "message": "The request carries no signature from a submitting app, so nobody vouches for its tenant. (no request signature)"},
 			{
 				"code": "validator_error",
 				"message": concat("", [
@@ -210,7 +216,7 @@ test_batch_keeps_order if {
 	]
 	ds := admission.decisions with input as {"batch": batch}
 	[d.allow | some d in ds] == [false, true, true, false]
-	[codes(d) | some d in ds] == [["injection.attempt"], [], [], ["gate_mismatch", "validator_error"]]
+	[codes(d) | some d in ds] == [["injection.attempt"], [], [], ["gate_mismatch", "identity.unknown_tenant", "identity.unsigned", "validator_error"]]
 	ds[1].obligations == [{"type": "redact", "code": "pii.iban", "spans": [{"start": 0, "end": 5}]}]
 	every i, item in batch {
 		ds[i] == admission.decision with input as item
@@ -220,4 +226,56 @@ test_batch_keeps_order if {
 test_batch_empty if {
 	ds := admission.decisions with input as {"batch": []}
 	ds == []
+}
+
+# --- Identity: the tenant is vouched for by a signing app ------------------------------------------
+
+test_signed_by_an_app_for_its_tenant_allowed if {
+	d := admission.decision with input as signed_by(prompt("acme-insurance"), {"status": "verified", "app": "demo", "kid": "demo-k"})
+	d.allow
+}
+
+test_unsigned_denied if {
+	d := admission.decision with input as json.remove(prompt("default"), ["identity"])
+	codes(d) == ["identity.unsigned"]
+}
+
+test_identity_not_an_object_denied if {
+	d := admission.decision with input as signed_by(prompt("default"), "web-app")
+	codes(d) == ["identity.unsigned"]
+}
+
+test_forged_denied if {
+	d := admission.decision with input as signed_by(prompt("default"), {"status": "forged", "kid": "ask-k"})
+	not d.allow
+	codes(d) == ["identity.forged"]
+	endswith(d.reasons[0].message, "(key: ask-k)")
+}
+
+test_unknown_key_denied if {
+	d := admission.decision with input as signed_by(prompt("default"), {"status": "unknown_key", "kid": "x"})
+	codes(d) == ["identity.unknown_key"]
+}
+
+test_unregistered_app_denied if {
+	d := admission.decision with input as signed_by(prompt("default"), {"status": "verified", "app": "rogue", "kid": "rogue-k"})
+	codes(d) == ["identity.unknown_app"]
+}
+
+test_another_apps_tenant_denied if {
+	d := admission.decision with input as signed_by(prompt("strict-bank"), {"status": "verified", "app": "demo", "kid": "demo-k"})
+	not d.allow
+	codes(d) == ["identity.tenant_mismatch"]
+	endswith(d.reasons[0].message, "(app: demo; tenant: strict-bank)")
+}
+
+test_unknown_tenant_denied if {
+	d := admission.decision with input as prompt("no-such-tenant")
+	not d.allow
+	codes(d) == ["identity.tenant_mismatch", "identity.unknown_tenant"]
+}
+
+test_unknown_identity_status_denied if {
+	d := admission.decision with input as signed_by(prompt("default"), {"status": "trusted-me"})
+	codes(d) == ["identity.malformed"]
 }

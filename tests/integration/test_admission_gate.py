@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.contracts.codec import GovernedCodec
-from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
-from engine.pipeline.publish import GovernedProducer
 from engine.settings import Settings
 from tests.kafka_helpers import read_all
-from tests.stage_helpers import running
+from tests.stage_helpers import app_producer, running
 
 pytestmark = pytest.mark.integration
 
@@ -25,9 +22,7 @@ PROMPTS = {
 
 def test_bad_prompts_are_stopped_and_good_ones_admitted_with_pii_redacted(test_settings: Settings) -> None:
     t = test_settings.topics
-    producer = GovernedProducer(
-        test_settings, GovernedCodec(ContractRegistry.load(test_settings.contracts_dir, test_settings.topics))
-    )
+    producer = app_producer(test_settings, "web-app")
     for name, question in PROMPTS.items():
         producer.send(
             t.prompts_requested,

@@ -15,6 +15,8 @@ import pytest
 from confluent_kafka import Producer
 
 from engine import cli
+from engine.audit import chain as audit_chain
+from engine.audit import key as audit_key
 from engine.audit import verify
 from engine.kafka import config
 from engine.settings import REPO_ROOT, Settings
@@ -33,7 +35,10 @@ def _export(settings: Settings, path: Path) -> list[dict]:
 
 
 def test_tampered_dropped_reordered_or_forged_records_are_detected(
-    test_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    test_settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     _send(test_settings, *(draft(GROUNDED, draft_id=f"d{i}", tenant="default") for i in range(6)))
     with running(test_settings, "release"):
@@ -63,8 +68,13 @@ def test_tampered_dropped_reordered_or_forged_records_are_detected(
     swapped[j], swapped[k] = swapped[k], swapped[j]
     assert check(swapped), "a reordering must break the chain"
 
-    # A forged record written straight to the topic breaks the chain it claims to extend.
-    forged = {**chain[-1], "seq": chain[-1]["seq"] + 1, "outcome": "approved", "prev_hash": "f" * 64}
+    # A forged record written straight to the topic by a super user is well chained (right seq, right
+    # prev_hash, its own hash recomputed) but cannot carry a MAC under the audit key it does not hold.
+    forged = audit_chain.seal(
+        {k: v for k, v in chain[-1].items() if k not in ("mac", "mac_key")} | {"outcome": "approved"},
+        audit_chain.ChainHead(chain[-1]["seq"], chain[-1]["hash"]),
+        ("guessed", b"0" * 32),
+    )
     envelope = {
         "id": "forged",
         "type": "governance.decision",
@@ -86,7 +96,14 @@ def test_tampered_dropped_reordered_or_forged_records_are_detected(
     for name, value in kafka_env(test_settings).items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("GOVERNOR_TOPICS__AUDIT", test_settings.topics.audit)
+    capsys.readouterr()
     assert cli.main(["audit", "verify"]) == 1
+    broken = [line for line in capsys.readouterr().out.splitlines() if line.startswith("BROKEN")]
+    assert broken == [
+        f"BROKEN partition {audit_partition} offset {broken[0].split('offset ')[1].split(':')[0]}: "
+        f"chain {chain[-1]['chain']} seq {chain[-1]['seq'] + 1}: MAC made with audit key 'guessed', "
+        f"not the key in use ({audit_key.load(test_settings.keys_path).key_id})"  # type: ignore[union-attr]
+    ]
 
 
 def test_release_gate_killed_mid_batch_loses_and_duplicates_nothing(test_settings: Settings) -> None:
