@@ -194,7 +194,36 @@ def _gate(name: str, settings: Settings, codec: GovernedCodec) -> GateHandler:
         route=admission_route(settings) if name == "admission" else release_route(settings),
         audit=AuditWriter(settings, codec, name),
         policy_revision=policy_revision(policy),
+        prefetch=_prefetch(settings) if name == "release" else None,
     )
+
+
+def _prefetch(settings: Settings) -> Callable[[list[Any]], None] | None:
+    """The release gate's batch prefetch over the shared caching embedder, reusing passage vectors from the
+    vector store when this process can read it (a Qdrant server, or the embedded store already open here:
+    opening the embedded one would lock it away from the stage that owns it)."""
+    from engine.gates.prefetch import BatchEmbeddings
+    from engine.models.embeddings import CachedEmbedder
+
+    model = embedder(settings)
+    if not isinstance(model, CachedEmbedder):
+        return None
+
+    def stored(chunk_ids: Sequence[str]) -> dict[str, tuple[Sequence[str], Any]]:
+        store = _open_store(settings)
+        if store is None:
+            return {}
+        return {c: (v.texts, v.vectors) for c, v in store.passage_vectors(chunk_ids).items()}
+
+    return BatchEmbeddings(model, stored)
+
+
+def _open_store(settings: Settings) -> QdrantStore | None:
+    if settings.vector_store_url:
+        return vector_store(settings, settings.embedding_dimension)
+    path = settings.vector_store_path or settings.cache_dir / "vectors" / settings.stack_name
+    with _shared_lock:
+        return cast("QdrantStore | None", _shared.get(("store", str(path))))
 
 
 def _augmenter(settings: Settings, codec: GovernedCodec) -> StageHandler:
@@ -214,7 +243,14 @@ def _augmenter(settings: Settings, codec: GovernedCodec) -> StageHandler:
         store=vector_store(settings, model.dimension),
         quality=quality,
         audit=AuditWriter(settings, codec, "quality"),
+        sentences=_sentences,
     )
+
+
+def _sentences(text: str) -> list[str]:
+    from engine.gates.prefetch import sentences
+
+    return sentences(text)
 
 
 def pass_through(

@@ -33,6 +33,7 @@ from engine.pipeline.processor import TransactionalProcessor
 from engine.pipeline.reader import TopicReader
 from engine.settings import Settings, Topics
 
+LOOP_MESSAGES = 20_000
 ANSWERS = [
     ("What is the water damage excess?", "The excess for water damage claims is $750."),
     ("How long is the cooling-off period?", "Every new policy has a 14-day cooling-off period."),
@@ -138,14 +139,21 @@ def bench_gate(
     ``rate``, the gate alone at that steady rate instead (returns its p99 added latency in ms)."""
     if rate is not None:
         return bench_gate_at_rate(settings, count, rate, progress)
-    drafts = bench_drafts(count)
+    drafts = keyed(bench_drafts(count))
+    # The loops without a gate are timed over at least LOOP_MESSAGES of the same drafts (cycled): over a
+    # few transactions of 1,000, one slow commit would be the whole figure.
+    loop = max(count, LOOP_MESSAGES)
     with fresh_topics(settings) as s:
         t = s.topics
-        progress(f"bench gate: {count} drafts, batch size {s.batch_size}, broker {s.bootstrap_servers}")
-        produce_all(s, [t.answers_draft, t.prompts_requested], keyed(drafts))
-        ceiling = ceiling_run(s, t.prompts_requested, ceiling_topic(s), count)
+        progress(
+            f"bench gate: {count} drafts through the gate, {loop} through the loops, "
+            f"batch size {s.batch_size}, broker {s.bootstrap_servers}"
+        )
+        produce_all(s, [t.answers_draft], drafts)
+        produce_all(s, [t.prompts_requested], (drafts[i % count] for i in range(loop)))
+        ceiling = ceiling_run(s, t.prompts_requested, ceiling_topic(s), loop)
         progress(ceiling.line("ceiling (minimal EOS loop)"))
-        raw = timed_run(app.pass_through(s, t.prompts_requested, t.prompts_admitted, stage="raw"), count)
+        raw = timed_run(app.pass_through(s, t.prompts_requested, t.prompts_admitted, stage="raw"), loop)
         progress(raw.line("(a) raw pass-through"))
         registry = ContractRegistry.load(s.contracts_dir, s.topics)
         gated = timed_run(app.stage("release", s, registry), count)

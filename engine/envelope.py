@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 CONTRACT_HEADER = "governor-contract"
+# Where a lone surrogate can come from: a \uD800-\uDFFF escape, or its UTF-8 form (json.loads decodes
+# bytes with "surrogatepass", so it lets that through too).
+_SURROGATE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 ENVELOPE_FIELDS = ("id", "type", "contract", "tenant", "produced_at", "trace", "payload")
 
 
@@ -107,13 +111,21 @@ class Envelope:
             raise EnvelopeError("message has no value (tombstone) on a governed topic")
         try:
             data = json.loads(raw, parse_constant=_refuse_constant)
-            # What cannot be written back out (a lone surrogate) must not get past the edge either.
-            json.dumps(data, ensure_ascii=False).encode()
+            # What cannot be written back out (a lone surrogate) must not get past the edge either. The
+            # re-encode that proves it runs only when the bytes could hold one: one JSON pass otherwise.
+            if _may_hold_surrogate(raw):
+                json.dumps(data, ensure_ascii=False).encode()
         except (UnicodeError, json.JSONDecodeError) as exc:
             raise EnvelopeError(f"message value is not JSON: {exc}") from exc
         except (RecursionError, ValueError) as exc:
             raise EnvelopeError(f"message value is not acceptable JSON: {str(exc)[:200]}") from exc
         return cls.from_dict(data)
+
+
+def _may_hold_surrogate(raw: bytes) -> bool:
+    # UTF-16 and UTF-32 (which json.loads also reads: a BOM, or a zero byte up front) are checked in full.
+    utf16_or_32 = raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4]
+    return utf16_or_32 or _SURROGATE_BYTES.search(raw) is not None
 
 
 def _refuse_constant(name: str) -> Any:

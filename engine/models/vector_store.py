@@ -51,13 +51,37 @@ class Hit:
     score: float
 
 
+@dataclass(frozen=True)
+class PassageVectors:
+    """What augmentation embedded for one stored chunk (id = doc, version, position): the chunk's text and
+    its sentences (``texts``), with their unit vectors (``vectors``, one row each), for a gate to reuse."""
+
+    chunk_id: str
+    texts: tuple[str, ...]
+    vectors: npt.NDArray[np.float32]
+
+
+# Per chunk, its sentences and their vectors (the units a grounding check compares answers against).
+Units = Sequence[tuple[Sequence[str], npt.ArrayLike]]
+
+
 class VectorStore(Protocol):
     """Chunks by document, replaced whole per document version, searched by vector."""
 
     def upsert_document(
-        self, doc_id: str, version: int, chunks: Sequence[Chunk], vectors: npt.ArrayLike
+        self,
+        doc_id: str,
+        version: int,
+        chunks: Sequence[Chunk],
+        vectors: npt.ArrayLike,
+        units: Units | None = None,
     ) -> None:
-        """Make ``chunks`` the document's only chunks, unless a newer version is already stored."""
+        """Make ``chunks`` the document's only chunks, unless a newer version is already stored;
+        ``units`` (aligned with ``chunks``) are kept beside each chunk for ``passage_vectors``."""
+        ...
+
+    def passage_vectors(self, chunk_ids: Sequence[str]) -> dict[str, PassageVectors]:
+        """The stored vectors of the chunks named (ids carry their version); unknown ids are left out."""
         ...
 
     def delete_document(self, doc_id: str, version: int | None = None) -> None: ...
@@ -148,7 +172,12 @@ class QdrantStore:
             self._client.create_payload_index(self.collection, "doc_id", models.PayloadSchemaType.KEYWORD)
 
     def upsert_document(
-        self, doc_id: str, version: int, chunks: Sequence[Chunk], vectors: npt.ArrayLike
+        self,
+        doc_id: str,
+        version: int,
+        chunks: Sequence[Chunk],
+        vectors: npt.ArrayLike,
+        units: Units | None = None,
     ) -> None:
         """Replace all chunks of ``doc_id`` with ``chunks``; a version older than the stored one is ignored.
 
@@ -163,6 +192,8 @@ class QdrantStore:
         for chunk in chunks:
             if chunk.doc_id != doc_id or chunk.doc_version != version:
                 raise ValueError(f"chunk {chunk.id!r} does not belong to {doc_id!r} version {version}")
+        if units is not None and len(units) != len(chunks):
+            raise ValueError(f"{len(units)} unit lists for {len(chunks)} chunks")
         with self._lock:
             stored = self._stored_version(doc_id)
             if stored is not None and stored > version:
@@ -172,8 +203,10 @@ class QdrantStore:
                 self._client.upsert(
                     self.collection,
                     points=[
-                        models.PointStruct(id=pid, vector=row.tolist(), payload=_payload(c))
-                        for pid, c, row in zip(ids, chunks, matrix, strict=True)
+                        models.PointStruct(id=pid, vector=row.tolist(), payload=_payload(c, unit))
+                        for pid, c, row, unit in zip(
+                            ids, chunks, matrix, _aligned(units, chunks), strict=True
+                        )
                     ],
                 )
             stale = models.Filter(
@@ -218,6 +251,28 @@ class QdrantStore:
             )
         return [Hit(chunk=_chunk(p.payload or {}), score=float(p.score)) for p in response.points]
 
+    def passage_vectors(self, chunk_ids: Sequence[str]) -> dict[str, PassageVectors]:
+        """The stored vectors of the chunks named (ids carry their version); unknown ids are left out."""
+        wanted = list(dict.fromkeys(chunk_ids))
+        if not wanted:
+            return {}
+        with self._lock:
+            records = self._client.retrieve(
+                self.collection, ids=[point_id(c) for c in wanted], with_payload=True, with_vectors=True
+            )
+        found: dict[str, PassageVectors] = {}
+        for record in records:
+            payload, vector = record.payload or {}, record.vector
+            if not isinstance(vector, list) or "chunk_id" not in payload:
+                continue
+            rows = [vector, *payload.get("unit_vectors", [])]
+            found[str(payload["chunk_id"])] = PassageVectors(
+                chunk_id=str(payload["chunk_id"]),
+                texts=(str(payload["text"]), *map(str, payload.get("units", []))),
+                vectors=np.asarray(rows, dtype=np.float32).reshape(len(rows), self.dimension),
+            )
+        return found
+
     def count(self) -> int:
         """How many chunks are stored."""
         with self._lock:
@@ -251,8 +306,14 @@ def _doc_filter(doc_id: str) -> Any:
     return models.FieldCondition(key="doc_id", match=models.MatchValue(value=doc_id))
 
 
-def _payload(chunk: Chunk) -> dict[str, Any]:
-    return {
+def _aligned(
+    units: Units | None, chunks: Sequence[Chunk]
+) -> list[tuple[Sequence[str], npt.ArrayLike] | None]:
+    return list(units) if units is not None else [None] * len(chunks)
+
+
+def _payload(chunk: Chunk, units: tuple[Sequence[str], npt.ArrayLike] | None = None) -> dict[str, Any]:
+    payload: dict[str, Any] = {
         "chunk_id": chunk.id,
         "doc_id": chunk.doc_id,
         "doc_version": chunk.doc_version,
@@ -260,6 +321,11 @@ def _payload(chunk: Chunk) -> dict[str, Any]:
         "title": chunk.title,
         "position": chunk.position,
     }
+    if units is not None:
+        texts, vectors = units
+        payload["units"] = list(texts)
+        payload["unit_vectors"] = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1).tolist()
+    return payload
 
 
 def _chunk(payload: dict[str, Any]) -> Chunk:
