@@ -324,7 +324,8 @@ def _payload(chunk: Chunk, units: tuple[Sequence[str], npt.ArrayLike] | None = N
     if units is not None:
         texts, vectors = units
         payload["units"] = list(texts)
-        payload["unit_vectors"] = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1).tolist()
+        rows = np.asarray(vectors, dtype=np.float32)
+        payload["unit_vectors"] = rows.reshape(len(texts), -1).tolist() if texts else []
     return payload
 
 

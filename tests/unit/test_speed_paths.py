@@ -130,10 +130,13 @@ def test_the_store_keeps_each_chunks_sentence_vectors_by_chunk_id_and_version(tm
         (passage_units(c.text)[1:], np.eye(4, dtype=np.float32)[1 : len(passage_units(c.text))])
         for c in chunks
     ]
+    one_sentence = chunk_document("claims", 1, "Claims", "Report claims within 30 days.")
     with QdrantStore(dimension=4, path=tmp_path / "store") as store:
         store.upsert_document("water", 2, chunks, np.eye(4, dtype=np.float32)[: len(chunks)], units)
-        found = store.passage_vectors([chunks[0].id, "water:1:0", "missing:1:0"])
-    assert list(found) == [chunks[0].id]  # another version's id is another passage
+        store.upsert_document("claims", 1, one_sentence, np.eye(4)[:1], [([], np.zeros((0, 4)))])
+        found = store.passage_vectors([chunks[0].id, "water:1:0", "missing:1:0", one_sentence[0].id])
+    assert list(found) == [chunks[0].id, one_sentence[0].id]  # another version's id is another passage
+    assert found[one_sentence[0].id].texts == (one_sentence[0].text,)
     stored = found[chunks[0].id]
     assert stored.texts == tuple(passage_units(chunks[0].text))
     np.testing.assert_allclose(stored.vectors, np.eye(4)[: len(stored.texts)], atol=1e-6)
