@@ -36,6 +36,7 @@ from engine.pipeline.reader import TopicReader
 from engine.settings import Settings, Topics
 
 LOOP_MESSAGES = 20_000
+COMPRESSIONS = ("lz4", "zstd")
 ANSWERS = [
     ("What is the water damage excess?", "The excess for water damage claims is $750."),
     ("How long is the cooling-off period?", "Every new policy has a 14-day cooling-off period."),
@@ -157,6 +158,11 @@ def bench_gate(
         produce_all(s, [t.prompts_requested], (drafts[i % count] for i in range(loop)))
         ceiling = ceiling_run(s, t.prompts_requested, ceiling_topic(s), loop)
         progress(ceiling.line("ceiling (minimal EOS loop)"))
+        for codec in COMPRESSIONS:  # what compression costs or saves on this broker, same loop
+            compressed = ceiling_run(
+                s, t.prompts_requested, ceiling_topic(s), loop, producer_overrides={"compression.type": codec}
+            )
+            progress(compressed.line(f"ceiling, {codec} compression"))
         raw = timed_run(app.pass_through(s, t.prompts_requested, t.prompts_admitted, stage="raw"), loop)
         progress(raw.line("(a) raw pass-through"))
         _index_passages(s, envelopes, progress)

@@ -102,11 +102,22 @@ def rss_bytes() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def ceiling_run(settings: Settings, source: str, target: str, n: int, timeout: float = 300) -> RunFigures:
+def ceiling_run(
+    settings: Settings,
+    source: str,
+    target: str,
+    n: int,
+    timeout: float = 300,
+    producer_overrides: dict[str, object] | None = None,
+) -> RunFigures:
     """Kafka's own exactly-once limit: poll one, drain with ``consume(n, 0)``, produce, send the offsets,
-    commit; up to ``settings.batch_size`` records a transaction, the stages' producer settings."""
-    consumer = Consumer(config.consumer(settings, f"{settings.group_prefix}.ceiling"))
-    producer = Producer(config.transactional_producer(settings, f"{settings.group_prefix}.ceiling-0"))
+    commit; up to ``settings.batch_size`` records a transaction, the stages' producer settings (plus
+    ``producer_overrides``, e.g. a compression to compare)."""
+    name = f"{settings.group_prefix}.ceiling-{uuid.uuid4().hex[:4]}"
+    consumer = Consumer(config.consumer(settings, name))
+    producer = Producer(
+        {**config.transactional_producer(settings, f"{name}-0"), **(producer_overrides or {})}
+    )
     producer.init_transactions(30)
     consumer.subscribe([source])
     most, latencies = settings.batch_size, []

@@ -11,6 +11,7 @@ to a Qdrant server (production). Local mode caveats, from qdrant-client itself:
 
 from __future__ import annotations
 
+import base64
 import threading
 import uuid
 from collections.abc import Sequence
@@ -203,7 +204,7 @@ class QdrantStore:
                 self._client.upsert(
                     self.collection,
                     points=[
-                        models.PointStruct(id=pid, vector=row.tolist(), payload=_payload(c, unit))
+                        models.PointStruct(id=pid, vector=row.tolist(), payload=_payload(c, unit, row))
                         for pid, c, row, unit in zip(
                             ids, chunks, matrix, _aligned(units, chunks), strict=True
                         )
@@ -252,24 +253,25 @@ class QdrantStore:
         return [Hit(chunk=_chunk(p.payload or {}), score=float(p.score)) for p in response.points]
 
     def passage_vectors(self, chunk_ids: Sequence[str]) -> dict[str, PassageVectors]:
-        """The stored vectors of the chunks named (ids carry their version); unknown ids are left out."""
+        """The stored vectors of the chunks named (ids carry their version); unknown ids, and chunks stored
+        without their sentences' vectors, are left out."""
         wanted = list(dict.fromkeys(chunk_ids))
         if not wanted:
             return {}
         with self._lock:
             records = self._client.retrieve(
-                self.collection, ids=[point_id(c) for c in wanted], with_payload=True, with_vectors=True
+                self.collection, ids=[point_id(c) for c in wanted], with_payload=True, with_vectors=False
             )
         found: dict[str, PassageVectors] = {}
         for record in records:
-            payload, vector = record.payload or {}, record.vector
-            if not isinstance(vector, list) or "chunk_id" not in payload:
+            payload = record.payload or {}
+            if "unit_vectors" not in payload:  # indexed without its sentences: nothing to reuse
                 continue
-            rows = [vector, *payload.get("unit_vectors", [])]
+            rows = np.frombuffer(base64.b64decode(payload["unit_vectors"]), dtype="<f4")
             found[str(payload["chunk_id"])] = PassageVectors(
                 chunk_id=str(payload["chunk_id"]),
-                texts=(str(payload["text"]), *map(str, payload.get("units", []))),
-                vectors=np.asarray(rows, dtype=np.float32).reshape(len(rows), self.dimension),
+                texts=(str(payload["text"]), *map(str, payload["units"])),
+                vectors=rows.reshape(-1, self.dimension).astype(np.float32),
             )
         return found
 
@@ -312,7 +314,11 @@ def _aligned(
     return list(units) if units is not None else [None] * len(chunks)
 
 
-def _payload(chunk: Chunk, units: tuple[Sequence[str], npt.ArrayLike] | None = None) -> dict[str, Any]:
+def _payload(
+    chunk: Chunk,
+    units: tuple[Sequence[str], npt.ArrayLike] | None = None,
+    vector: npt.ArrayLike | None = None,
+) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "chunk_id": chunk.id,
         "doc_id": chunk.doc_id,
@@ -324,8 +330,12 @@ def _payload(chunk: Chunk, units: tuple[Sequence[str], npt.ArrayLike] | None = N
     if units is not None:
         texts, vectors = units
         payload["units"] = list(texts)
-        rows = np.asarray(vectors, dtype=np.float32)
-        payload["unit_vectors"] = rows.reshape(len(texts), -1).tolist() if texts else []
+        # The chunk's vector and its sentences' as one base64 string of float32 rows, read back without the
+        # point's vector: the embedded client deep-copies lists on every read (~1.4 ms a chunk, measured).
+        rows = np.vstack([np.reshape(np.asarray(vector, dtype="<f4"), (1, -1)), np.asarray(vectors, "<f4")])
+        payload["unit_vectors"] = base64.b64encode(np.ascontiguousarray(rows, "<f4").tobytes()).decode(
+            "ascii"
+        )
     return payload
 
 
