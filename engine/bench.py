@@ -35,7 +35,7 @@ from engine.pipeline.processor import TransactionalProcessor
 from engine.pipeline.reader import TopicReader
 from engine.settings import Settings, Topics
 
-LOOP_MESSAGES = 20_000
+LOOP_MESSAGES = 100_000
 COMPRESSIONS = ("lz4", "zstd")
 ANSWERS = [
     ("What is the water damage excess?", "The excess for water damage claims is $750."),
@@ -156,15 +156,22 @@ def bench_gate(
         )
         produce_all(s, [t.answers_draft], drafts)
         produce_all(s, [t.prompts_requested], (drafts[i % count] for i in range(loop)))
-        ceiling = ceiling_run(s, t.prompts_requested, ceiling_topic(s), loop)
-        progress(ceiling.line("ceiling (minimal EOS loop)"))
+        # Ceiling and raw loop alternate, twice each; the faster run of each counts (the one least slowed by
+        # whatever else the machine ran meanwhile), and both are printed to show the spread.
+        ceilings, raws = [], []
+        for attempt in (1, 2):
+            ceilings.append(ceiling_run(s, t.prompts_requested, ceiling_topic(s), loop))
+            progress(ceilings[-1].line(f"ceiling (minimal EOS loop) #{attempt}"))
+            raw_loop = app.pass_through(s, t.prompts_requested, t.prompts_admitted, stage=f"raw{attempt}")
+            raws.append(timed_run(raw_loop, loop))
+            progress(raws[-1].line(f"(a) raw pass-through #{attempt}"))
+        ceiling = max(ceilings, key=lambda r: r.throughput)
+        raw = max(raws, key=lambda r: r.throughput)
         for codec in COMPRESSIONS:  # what compression costs or saves on this broker, same loop
             compressed = ceiling_run(
                 s, t.prompts_requested, ceiling_topic(s), loop, producer_overrides={"compression.type": codec}
             )
             progress(compressed.line(f"ceiling, {codec} compression"))
-        raw = timed_run(app.pass_through(s, t.prompts_requested, t.prompts_admitted, stage="raw"), loop)
-        progress(raw.line("(a) raw pass-through"))
         _index_passages(s, envelopes, progress)
         registry = ContractRegistry.load(s.contracts_dir, s.topics)
         gated = timed_run(app.stage("release", s, registry), count)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 import uuid
@@ -61,10 +60,23 @@ class Envelope:
         return self.contract.partition("@")[0]
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """A fresh dict (payload copied: the caller may change it), as ``dataclasses.asdict`` gives but
+        several times cheaper: a gate makes three per message."""
+        return self._fields(_copy_json(self.payload))
 
     def to_bytes(self) -> bytes:
-        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False).encode()
+        return json.dumps(self._fields(self.payload), separators=(",", ":"), ensure_ascii=False).encode()
+
+    def _fields(self, payload: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": self.type,
+            "contract": self.contract,
+            "tenant": self.tenant,
+            "payload": payload,
+            "id": self.id,
+            "produced_at": self.produced_at,
+            "trace": {"trace_id": self.trace.trace_id, "causation_id": self.trace.causation_id},
+        }
 
     @classmethod
     def from_dict(cls, data: Any) -> Envelope:
@@ -120,6 +132,14 @@ class Envelope:
         except (RecursionError, ValueError) as exc:
             raise EnvelopeError(f"message value is not acceptable JSON: {str(exc)[:200]}") from exc
         return cls.from_dict(data)
+
+
+def _copy_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_copy_json(v) for v in value)
+    return value
 
 
 def _may_hold_surrogate(raw: bytes) -> bool:

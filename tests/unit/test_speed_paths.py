@@ -3,6 +3,7 @@ written back out; a gate batch embeds once, reusing the passage vectors augmenta
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Sequence
@@ -140,3 +141,17 @@ def test_the_store_keeps_each_chunks_sentence_vectors_by_chunk_id_and_version(tm
     stored = found[chunks[0].id]
     assert stored.texts == tuple(passage_units(chunks[0].text))
     np.testing.assert_allclose(stored.vectors, np.eye(4)[: len(stored.texts)], atol=1e-6)
+
+
+def test_envelope_dicts_are_what_asdict_gave_and_stay_independent_of_the_envelope() -> None:
+    payload = {"answer": "a", "context": [{"id": "c:1:0", "text": "t"}], "pair": (1, [2]), "n": None}
+    env = Envelope(type="answer.draft", contract="answers.draft@1", tenant="t", payload=payload)
+    as_dict = env.to_dict()
+    assert as_dict == dataclasses.asdict(env)
+    assert list(as_dict) == list(dataclasses.asdict(env))  # same key order: same bytes as before
+    as_dict["payload"]["context"][0]["text"] = "changed"
+    assert env.payload["context"][0]["text"] == "t"
+    assert (
+        env.to_bytes()
+        == json.dumps(dataclasses.asdict(env), separators=(",", ":"), ensure_ascii=False).encode()
+    )  # the wire bytes are unchanged
