@@ -65,9 +65,14 @@ class MemoryStore:
     def __init__(self) -> None:
         self.docs: dict[str, tuple[int, list[Chunk]]] = {}
 
-    def upsert_document(self, doc_id: str, version: int, chunks: Sequence[Chunk], vectors: Any) -> None:
+    def upsert_document(
+        self, doc_id: str, version: int, chunks: Sequence[Chunk], vectors: Any, units: Any = None
+    ) -> None:
         if doc_id not in self.docs or self.docs[doc_id][0] <= version:
             self.docs[doc_id] = (version, list(chunks))
+
+    def passage_vectors(self, chunk_ids: Sequence[str]) -> dict[str, Any]:
+        return {}
 
     def delete_document(self, doc_id: str, version: int | None = None) -> None:
         self.docs.pop(doc_id, None)

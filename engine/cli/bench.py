@@ -15,10 +15,22 @@ def _bench(args: argparse.Namespace, settings: Settings) -> int:
         settings, _ = local.started(settings)
     print(f"broker {settings.bootstrap_servers}, OPA {settings.opa_url}", flush=True)
     if args.what == "gate":
-        bench.bench_gate(settings.model_copy(update={"batch_size": args.batch_size}), args.count)
+        if args.batch_size is not None:
+            settings = settings.model_copy(update={"batch_size": args.batch_size})
+        if args.messages is not None:
+            bench.bench_soak(settings, args.messages)
+        else:
+            bench.bench_gate(settings, args.count, rate=args.rate)
     else:
         bench.bench_pipeline(settings, args.questions)
     return EXIT_OK
+
+
+def _positive_rate(value: str) -> float:
+    rate = float(value)
+    if not rate > 0:
+        raise argparse.ArgumentTypeError(f"{value}: must be above 0")
+    return rate
 
 
 def register(sub: Subparsers) -> None:
@@ -31,7 +43,22 @@ def register(sub: Subparsers) -> None:
     )
     parser.add_argument("--count", type=positive_int, default=1000, help="drafts for `bench gate`")
     parser.add_argument(
-        "--batch-size", type=positive_int, default=100, help="consumer batch size for `bench gate`"
+        "--batch-size",
+        type=positive_int,
+        default=None,
+        help="records per transaction for `bench gate` (default: GOVERNOR_BATCH_SIZE, 1000)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=_positive_rate,
+        default=None,
+        help="`bench gate`: feed the release gate at this many drafts/s and print its added p99",
+    )
+    parser.add_argument(
+        "--messages",
+        type=positive_int,
+        default=None,
+        help="`bench gate`: a raw-loop soak over this many messages, printing resident memory",
     )
     parser.add_argument("--questions", type=positive_int, default=3, help="questions for `bench pipeline`")
     parser.set_defaults(func=_bench)

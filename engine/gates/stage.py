@@ -43,6 +43,8 @@ class GateHandler(StageHandler):
     route: Route = field(kw_only=True)
     audit: AuditWriter = field(kw_only=True)
     policy_revision: str = field(kw_only=True)
+    # Called with the batch's subjects before the validators run (see gates/prefetch.py).
+    prefetch: Callable[[list[Subject]], None] | None = field(default=None, kw_only=True)
     _revision_checked: float = field(default_factory=time.monotonic, init=False)
 
     def __post_init__(self) -> None:
@@ -59,9 +61,10 @@ class GateHandler(StageHandler):
     def process(self, batch: list[Inbound]) -> list[Result]:
         self._refresh_revision()
         facts = self.route.facts or (lambda record: {})
-        verdicts = self.gate.decide(
-            [GateItem(i.envelope, self.route.subject(i.envelope), facts(i.record)) for i in batch]
-        )
+        items = [GateItem(i.envelope, self.route.subject(i.envelope), facts(i.record)) for i in batch]
+        if self.prefetch is not None:
+            self.prefetch([item.subject for item in items])
+        verdicts = self.gate.decide(items)
         _wait_out_outages(verdicts)
         results = []
         for item, verdict in zip(batch, verdicts, strict=True):

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -157,8 +158,8 @@ class TransactionalProcessor:
         messages = self._consume()
         if not messages:
             return 0
-        for msg in messages:
-            self._consumed[msg.topic].inc()
+        for topic, n in Counter(msg.topic for msg in messages).items():  # one metric call per topic
+            self._consumed[topic].inc(n)
         self._in_flight.set(len(messages))
         started = time.perf_counter()
         for observer in self.observers:
@@ -257,7 +258,8 @@ class TransactionalProcessor:
                 self.producer.produce(
                     out.topic, value=out.value, key=out.key, headers=headers, partition=out.partition
                 )
-            self._produced[out.topic].inc()
+        for topic, n in Counter(out.topic for out in outputs).items():
+            self._produced[topic].inc(n)
         self.producer.send_offsets_to_transaction(
             self._next_offsets(messages), self.consumer.consumer_group_metadata(), 30
         )

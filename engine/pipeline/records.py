@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from confluent_kafka import Message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     topic: str
     partition: int
@@ -21,19 +21,26 @@ class Record:
 
     @classmethod
     def of(cls, msg: Message) -> Record:
+        # Called for every consumed message: positional arguments, and headers converted only when present.
         ts_type, ts = msg.timestamp()
-        raw_headers = msg.headers() or []
-        pairs = raw_headers.items() if isinstance(raw_headers, dict) else raw_headers
-        headers = [(str(k), v if isinstance(v, bytes) else str(v or "").encode()) for k, v in pairs]
+        raw_headers = msg.headers()
+        headers: Sequence[tuple[str, bytes]] = _headers(raw_headers) if raw_headers else ()
         return cls(
-            topic=str(msg.topic()),
-            partition=int(msg.partition() or 0),
-            offset=int(msg.offset() or 0),
-            key=msg.key(),
-            value=msg.value(),
-            headers=headers,
-            timestamp_ms=ts if ts_type else None,
+            str(msg.topic()),
+            msg.partition() or 0,
+            msg.offset() or 0,
+            msg.key(),
+            msg.value(),
+            headers,
+            ts if ts_type else None,
         )
+
+
+def _headers(
+    raw: dict[str, str | bytes | None] | list[tuple[str, str | bytes | None]],
+) -> list[tuple[str, bytes]]:
+    pairs = raw.items() if isinstance(raw, dict) else raw
+    return [(str(k), v if isinstance(v, bytes) else str(v or "").encode()) for k, v in pairs]
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,9 @@ class Augmenter(StageHandler):
     audit: AuditWriter = field(kw_only=True)
     # Reasons to quarantine each text (instructions aimed at the model: a poisoned document), or ().
     screen: Callable[[list[str]], list[tuple[str, ...]]] = field(kw_only=True)
+    # With a sentence splitter, each chunk's sentences are embedded and stored beside it too (in the same
+    # embedder call), so the release gate reuses them instead of embedding its passages again.
+    sentences: Callable[[str], list[str]] | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         self.observers.append(self.audit)
@@ -97,10 +100,16 @@ class Augmenter(StageHandler):
             for d in docs
         ]
         texts = [c.text for _, chunks in chunked for c in chunks]
+        split = self.sentences or (lambda _: [])
+        parts = [[p for p in split(text) if p != text] for text in texts]
+        unique = list(dict.fromkeys([*texts, *(p for ps in parts for p in ps)]))
         started = time.perf_counter()
-        vectors = self.embedder.embed(texts)
+        embedded = self.embedder.embed(unique)
         metrics.EMBEDDING_SECONDS.observe(time.perf_counter() - started)
-        metrics.EMBEDDING_BATCH.observe(len(texts))
+        metrics.EMBEDDING_BATCH.observe(len(unique))
+        row_of = {text: i for i, text in enumerate(unique)}
+        vectors = embedded[[row_of[t] for t in texts]]
+        units = [(ps, embedded[[row_of[p] for p in ps]]) for ps in parts]
         rows = []
         row = 0
         for doc, chunks in chunked:
@@ -120,7 +129,9 @@ class Augmenter(StageHandler):
         row = 0
         for doc, chunks in chunked:
             p = doc.envelope.payload
-            self.store.upsert_document(p["doc_id"], p["version"], chunks, vectors[row : row + len(chunks)])
+            span = slice(row, row + len(chunks))
+            stored_units = units[span] if self.sentences else None
+            self.store.upsert_document(p["doc_id"], p["version"], chunks, vectors[span], stored_units)
             row += len(chunks)
         return results
 

@@ -24,6 +24,20 @@ class CachedEmbedder:
         self._vectors: OrderedDict[str, FloatMatrix] = OrderedDict()
         self._lock = threading.Lock()
 
+    def missing(self, texts: Sequence[str]) -> list[str]:
+        """The texts (each once, in order) whose vectors are not held."""
+        with self._lock:
+            return [t for t in dict.fromkeys(texts) if t not in self._vectors]
+
+    def remember(self, texts: Sequence[str], vectors: FloatMatrix) -> None:
+        """Hold vectors computed elsewhere (stored at augmentation), as if this embedder had made them."""
+        with self._lock:
+            for text, vector in zip(texts, np.asarray(vectors, dtype=np.float32), strict=True):
+                self._vectors[text] = vector
+                self._vectors.move_to_end(text)
+            while len(self._vectors) > self.capacity:
+                self._vectors.popitem(last=False)
+
     def embed(self, texts: Sequence[str]) -> FloatMatrix:
         with self._lock:
             missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
