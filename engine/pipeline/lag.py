@@ -20,7 +20,11 @@ def lags(stats: dict[str, Any]) -> dict[tuple[str, int], int]:
     for topic, body in (stats.get("topics") or {}).items():
         for key, part in (body.get("partitions") or {}).items():
             partition = int(key)
+            # The stored offset is ours once we consumed there; before that (a partition taken over fully
+            # consumed) the group's committed offset says the same.
             lag = part.get("consumer_lag_stored", -1)
+            if lag is None or lag < 0:
+                lag = part.get("consumer_lag", -1)
             if partition < 0 or lag is None or lag < 0 or part.get("fetch_state") == "none":
                 continue
             found[(topic, partition)] = int(lag)

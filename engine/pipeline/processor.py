@@ -30,7 +30,8 @@ from engine.settings import Settings
 
 log = logging.getLogger(__name__)
 INITIAL_BACKOFF_SECONDS = 0.5
-MAX_BACKOFF_SECONDS = 30.0
+# A stage blocked on an outage probes again at least this often, so it resumes soon after the fix.
+MAX_BACKOFF_SECONDS = 5.0
 # Transactions that fail this many times in a row are not transient (an ACL refusing a topic, a record
 # too large): the member exits naming the cause instead of re-running its handler forever.
 MAX_FAILED_TRANSACTIONS = 6

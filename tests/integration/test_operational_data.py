@@ -298,6 +298,7 @@ def test_sql_check_command(stack_endpoints: dict[str, str], postgres_server: pos
     env = {
         **os.environ,
         "GOVERNOR_OPA_URL": stack_endpoints["opa_url"],
+        "GOVERNOR_OPA_TOKEN": stack_endpoints["opa_token"],
         "GOVERNOR_POSTGRES_CONNINFO": postgres_server.conninfo(postgres.READER),
     }
 

@@ -39,6 +39,8 @@ class SwitchableProxy:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))) or None
                 request = urllib.request.Request(f"{target}{self.path}", data=body, method=self.command)
                 request.add_header("Content-Type", "application/json")
+                if "Authorization" in self.headers:  # OPA requires its token
+                    request.add_header("Authorization", self.headers["Authorization"])
                 with urllib.request.urlopen(request, timeout=10) as answer:
                     data = answer.read()
                 self.send_response(200)

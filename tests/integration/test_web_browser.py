@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from pydantic import SecretStr
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -36,6 +37,7 @@ from engine.pipeline.publish import GovernedProducer
 from engine.settings import Settings, Topics
 from engine.web.server import start_in_thread
 from tests.browser_helpers import chrome, screenshot
+from tests.kafka_helpers import kafka_login
 from tests.stage_helpers import running
 
 pytestmark = pytest.mark.integration
@@ -96,6 +98,8 @@ def pipeline(stack_endpoints: dict[str, str]) -> Iterator[Pipeline]:
         vector_store_path=Path(tempfile.mkdtemp(prefix="governor-test-vectors-")),
         llm_backend="openai",
         llm_url=f"http://127.0.0.1:{model.server_port}/v1",
+        opa_token=SecretStr(stack_endpoints["opa_token"]) if stack_endpoints["opa_token"] else None,
+        **kafka_login(stack_endpoints["username"], stack_endpoints["password"]),
     )
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
     ensure_topics(settings, registry.topic_specs())

@@ -71,9 +71,11 @@ def test_lag_comes_from_stored_offsets_of_assigned_partitions_only() -> None:
         "0": {"consumer_lag_stored": 0, "fetch_state": "active"},
         "1": {"consumer_lag_stored": 12, "fetch_state": "active"},
         "2": {"consumer_lag_stored": 5, "fetch_state": "none"},
+        "3": {"consumer_lag_stored": -1, "consumer_lag": 0, "fetch_state": "active"},  # taken over, idle
+        "4": {"consumer_lag_stored": -1, "consumer_lag": -1, "fetch_state": "active"},  # not known yet
         "-1": {"consumer_lag_stored": -1, "fetch_state": "none"},
     }}}}  # fmt: skip
-    assert lags(stats) == {("answers.draft", 0): 0, ("answers.draft", 1): 12}
+    assert lags(stats) == {("answers.draft", 0): 0, ("answers.draft", 1): 12, ("answers.draft", 3): 0}
 
 
 def test_an_embedding_outage_passes_through_the_validator_instead_of_becoming_a_verdict() -> None:
