@@ -80,11 +80,12 @@ class LLMTimeout(LLMError):
 
 
 class LLMUnavailable(LLMError):
-    """The model service was unreachable, overloaded or failing (after retries)."""
+    """The model service was unreachable, overloaded or failing (after retries), or refused our key."""
 
 
 class LLMRejected(LLMError):
-    """The request was refused: bad key, unknown model, prompt too long for the context."""
+    """The request was refused (400/404/422...): unknown model, prompt too long for the context. A refused
+    key (401/403) is ``LLMUnavailable``: the deployment's fault, waited out, never the message's."""
 
 
 class LLMBadResponse(LLMError):

@@ -22,6 +22,10 @@ from engine.errors import GovernorError
 log = logging.getLogger(__name__)
 
 _RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
+# A refused credential (a bad or revoked API key, a missing permission) is the deployment's fault, not the
+# message's: the caller waits and alerts (unavailable) instead of dead-lettering every message. Not retried
+# here: the same key fails at once; the stage's backoff paces the next try.
+_CREDENTIAL_STATUS = frozenset({401, 403})
 _MAX_RETRY_AFTER_S = 30.0
 
 
@@ -59,7 +63,8 @@ def post_json(
     slots: threading.BoundedSemaphore | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, Any]:
-    """The decoded JSON object answered by ``url``; retries timeouts, connection errors, 408/429/5xx."""
+    """The decoded JSON object answered by ``url``; retries timeouts, connection errors, 408/429/5xx; a
+    401/403 is ``unavailable`` (a misconfiguration to wait out), other 4xx ``rejected`` (the request)."""
     data = json.dumps(body).encode()
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if api_key:
@@ -81,6 +86,10 @@ def post_json(
                 raw = _send(request, timeout_s)
         except urllib.error.HTTPError as exc:
             detail = _error_text(exc)
+            if exc.code in _CREDENTIAL_STATUS:
+                raise errors.unavailable(
+                    f"{url} refused the credentials (HTTP {exc.code}: {detail}); check the API key setting"
+                ) from exc
             if exc.code not in _RETRY_STATUS:
                 raise errors.rejected(f"{url} answered HTTP {exc.code}: {detail}") from exc
             last = errors.unavailable(f"{url} answered HTTP {exc.code}: {detail}")

@@ -83,7 +83,7 @@ class TransactionalProcessor:
         self.settings, self.stage, self.topics, self.handler = settings, stage, list(topics), handler
         self.observers = list(observers)
         self.group = settings.group(stage)
-        instance = settings.transactional_id(stage)
+        self.instance = instance = settings.transactional_id(stage)
         # Static membership under the same id as the transactional producer: a restarted member takes
         # its predecessor's place at once instead of waiting out the session timeout. A live member
         # holding the id is refused here, before init_transactions would fence it.
@@ -131,6 +131,7 @@ class TransactionalProcessor:
             self._open = False
         with contextlib.suppress(RuntimeError):  # already closed
             self.consumer.close()
+            membership.release(self.group, self.instance)
         with contextlib.suppress(KafkaException):  # a fenced producer has nothing left to deliver
             self.producer.flush(10)
 

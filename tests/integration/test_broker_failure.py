@@ -44,6 +44,7 @@ def test_a_broker_killed_mid_stream_loses_and_duplicates_nothing() -> None:
 
         stop = threading.Event()
         restarts: list[str] = []
+        started = time.monotonic()
 
         def supervise() -> None:
             """What systemd or Kubernetes does: a member that exits on a fatal error (its producer fenced
@@ -55,18 +56,21 @@ def test_a_broker_killed_mid_stream_loses_and_duplicates_nothing() -> None:
                     processor.handler = lambda batch, inner=inner: (time.sleep(0.05), inner(batch))[1]
                     processor.run(stop=stop)
                 except (KafkaException, GovernorError) as exc:  # fenced, or transactions kept failing
-                    restarts.append(str(exc))
+                    restarts.append(f"{time.monotonic() - started:.0f}s: {type(exc).__name__}: {exc}")
 
         worker = threading.Thread(target=supervise, daemon=True)
         worker.start()
         assert wait_for_count(settings, target, N // 4, timeout=60) >= N // 4
         victim = nodes[1]
+        killed_at = time.monotonic() - started
         process.kill_daemon(run_dir / f"kafka-{victim.node_id}", f"kafka-{victim.node_id}")
         records = read_all(settings, target, expect=N, timeout=180)
         stop.set()
         worker.join(60)
         ids = Counter(r["id"] for r in records)
-        assert set(ids) == {f"m{i}" for i in range(N)}, f"lost {N - len(ids)}"
+        # A failure names its path: when the broker died and what each restart of the member met.
+        story = f"broker killed at {killed_at:.0f}s, worker alive={worker.is_alive()}, restarts={restarts}"
+        assert set(ids) == {f"m{i}" for i in range(N)}, f"lost {N - len(ids)}; {story}"
         assert max(ids.values()) == 1, "duplicates after a broker failure"
     finally:
         kafka.stop(run_dir, nodes)

@@ -5,9 +5,14 @@ across the rebalance, and lag from the client's statistics reads 0 once everythi
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from prometheus_client import REGISTRY
@@ -16,7 +21,7 @@ from engine.app import pass_through
 from engine.pipeline.membership import DuplicateInstance
 from engine.pipeline.processor import TransactionalProcessor
 from engine.settings import Settings
-from tests.kafka_helpers import produce_prompts, read_all, wait_for_count
+from tests.kafka_helpers import kafka_env, produce_prompts, read_all, wait_for_count
 
 pytestmark = pytest.mark.integration
 
@@ -93,3 +98,56 @@ def test_two_members_rebalance_under_load_without_loss_or_duplicates_and_lag_dra
     assert set(ids) == {f"m{i}" for i in range(n)} and max(ids.values()) == 1
     assert two.committed_batches > 0, "the second member never took a share"
     assert lag() == [0, 0, 0], "an idle, fully consumed partition must show no lag"
+
+
+# A member as its own process, so SIGSTOP freezes it whole (heartbeats, transaction and all).
+_FROZEN_MEMBER = """
+import sys, time
+from engine.app import pass_through
+from engine.settings import load_settings
+source, target, prefix = sys.argv[1:4]
+settings = load_settings().model_copy(
+    update={"group_prefix": prefix, "instance_id": "0", "batch_size": 10, "batch_timeout_seconds": 0.1}
+)
+processor = pass_through(settings, source, target)
+inner = processor.handler
+processor.handler = lambda batch: (time.sleep(0.3), inner(batch))[1]
+processor.run()
+"""
+
+
+def test_a_frozen_member_commits_nothing_after_its_successor_took_over(test_settings: Settings) -> None:
+    """SIGSTOP past the session timeout (inside the transaction timeout), a successor takes the partitions,
+    then SIGCONT: whatever the frozen member held open is fenced or waited for, never committed beside the
+    successor's work, so each input is decided exactly once."""
+    source, target = test_settings.topics.prompts_requested, test_settings.topics.prompts_admitted
+    produce_prompts(test_settings, source, 300, "f")
+    env = {**os.environ, **kafka_env(test_settings)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", _FROZEN_MEMBER, source, target, test_settings.group_prefix],
+        cwd=Path(__file__).resolve().parents[2], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    stop = threading.Event()
+    thread = None
+    try:
+        assert wait_for_count(test_settings, target, 30, timeout=90) >= 30
+        child.send_signal(signal.SIGSTOP)  # most likely mid-batch: a transaction open, offsets maybe sent
+        second = test_settings.model_copy(update={"instance_id": "1"})
+        successor = _slowed(pass_through(second, source, target), 0.05)
+        thread = _start(successor, stop)
+        time.sleep(22)  # past the 15 s session timeout, inside the 30 s transaction timeout
+        child.send_signal(signal.SIGCONT)
+        records = read_all(test_settings, target, expect=300, timeout=120)
+        time.sleep(3)  # whatever the resumed member still tries to commit has had its chance
+        records = read_all(test_settings, target, expect=300, timeout=30)
+    finally:
+        child.send_signal(signal.SIGCONT)
+        child.kill()
+        child.wait(30)
+        stop.set()
+        if thread is not None:
+            thread.join(60)
+    counts = Counter(r["id"] for r in records)
+    assert set(counts) == {f"f{i}" for i in range(300)}, f"lost {300 - len(counts)}"
+    assert max(counts.values()) == 1, f"committed twice: {[k for k, n in counts.items() if n > 1][:5]}"

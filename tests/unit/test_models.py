@@ -340,8 +340,8 @@ def test_openai_chat_gives_up_on_persistent_5xx_and_refused_connection(
 
 
 def test_openai_chat_does_not_retry_refusals_or_garbage(fake_server: Callable[..., FakeServer]) -> None:
-    refused = fake_server(Reply(status=401, body={"error": "bad key"}))
-    with pytest.raises(LLMRejected, match="HTTP 401"):
+    refused = fake_server(Reply(status=422, body={"error": "prompt too long"}))
+    with pytest.raises(LLMRejected, match="HTTP 422"):
         OpenAIChat(base_url=refused.url, model="m", retry=FAST_RETRY).complete(
             [ChatMessage("user", "hi")], max_tokens=4
         )
@@ -351,6 +351,19 @@ def test_openai_chat_does_not_retry_refusals_or_garbage(fake_server: Callable[..
         OpenAIChat(base_url=garbage.url, model="m", retry=FAST_RETRY).complete(
             [ChatMessage("user", "hi")], max_tokens=4
         )
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_api_key_is_an_outage_to_wait_out_not_the_messages_fault(
+    fake_server: Callable[..., FakeServer], status: int
+) -> None:
+    refused = fake_server(Reply(status=status, body={"error": "bad key"}))
+    with pytest.raises(LLMUnavailable, match=f"HTTP {status}.*API key"):
+        OpenAIChat(base_url=refused.url, model="m", retry=FAST_RETRY).complete(
+            [ChatMessage("user", "hi")], max_tokens=4
+        )
+    assert len(refused.requests) == 1  # the same key fails at once: the stage's backoff paces the retries
+    assert not issubclass(LLMUnavailable, LLMRejected)
 
 
 def test_openai_chat_limits_concurrent_requests(fake_server: Callable[..., FakeServer]) -> None:

@@ -172,7 +172,7 @@ def _processor(producer: FakeProducer, consumer: FakeConsumer, observers: list[B
     proc.__dict__.update(
         settings=Settings(batch_size=10, batch_linger_seconds=0), stage="fake", topics=["in"],
         handler=lambda records: [Output("out", b"v") for _ in records], observers=observers,
-        group="g", consumer=consumer, producer=producer,
+        group="g", instance="g.0", consumer=consumer, producer=producer,
     )  # fmt: skip
     proc.__dict__.update({k: v for k, v in vars(_template()).items() if k.startswith("_")})
     return proc
