@@ -259,7 +259,7 @@ def conflicts(claim: Clause, unit: Clause) -> tuple[str, ...]:
             break
     if unit.conditional and not claim.any_condition:
         kinds.append("condition")
-    if _quantity_conflict(claim.quantities, unit.quantities):
+    if _quantity_conflict(claim.quantities, unit.quantities) or _unit_conflict(claim, unit, shared):
         kinds.append("quantity")
     return tuple(kinds)
 
@@ -277,6 +277,13 @@ def _quantity_conflict(claimed: frozenset[Quantity], stated: frozenset[Quantity]
         if same_class and not any(s.value == q.value and s.unit == q.unit for s in same_class):
             return True
     return False
+
+
+def _unit_conflict(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:
+    """The clause the claim plainly restates (most of the claim's own words) gives figures, and the claim
+    gives others in another unit ("a maximum discount of 60%" restated as "$400"): a different fact."""
+    restated = len(shared) >= 3 and len(shared) >= 0.6 * len(claim.words)
+    return bool(restated and claim.quantities and unit.quantities and not claim.quantities & unit.quantities)
 
 
 @dataclass(frozen=True)

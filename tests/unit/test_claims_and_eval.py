@@ -68,6 +68,30 @@ def test_grounding_reports_contradicted_apart_from_unsupported_and_supports_ters
     assert "lexical" in flipped.checks and "judge" not in flipped.checks
 
 
+def test_a_figure_restated_in_another_unit_is_a_contradiction_even_when_another_passage_has_it() -> None:
+    """The demo's tiny model answered "$400" for a discount the corpus gives as 60%; $400 is another
+    passage's excess. The clause the claim restates decides, not a number found elsewhere."""
+    context = (
+        ContextPassage(
+            "ncd", "Your motor no-claims discount grows each claim-free year, up to a maximum of 60%."
+        ),
+        ContextPassage("excess", "The compulsory excess for a motor claim is $400."),
+    )
+    question = "What is the maximum no-claims discount on motor insurance?"
+    check = grounding_validator()
+    wrong = check.check(Subject(text="The maximum no-claims discount on motor insurance is $400.",
+                                context=context, question=question))  # fmt: skip
+    right = check.check(Subject(text="The maximum no-claims discount on motor insurance is 60%.",
+                                context=context, question=question))  # fmt: skip
+    assert [f.code for f in wrong.findings] == ["grounding.contradicted"]
+    assert right.passed
+    terse = check.check(Subject(text="£35 a month.", question="How much is the monthly membership?", context=(
+        ContextPassage("fee", "The monthly membership costs £35, paid by direct debit."),
+        ContextPassage("freeze", "Members may freeze their membership for up to 3 months a year."),
+    )))  # fmt: skip
+    assert terse.passed
+
+
 def test_grounding_batch_embeds_once() -> None:
     import numpy as np
 
