@@ -244,6 +244,8 @@ def _operational_data(
     wait_for_version(settings, demo_data.EDITED_ARTICLE, version)
     after = client.ask(demo_data.EDIT_QUESTION, tenant="acme-insurance", timeout=300)
     show(2, 2, demo_data.EDIT_QUESTION + " (after the edit)", after)
+    if any(code == "grounding.contradicted" for code, _ in after.reasons):
+        say("  the retrieved article now says 21 days: an answer still saying 14 contradicts it, so it is stopped")
     return [*answers, before, after]
 
 
