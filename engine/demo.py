@@ -245,7 +245,7 @@ def _operational_data(
     after = client.ask(demo_data.EDIT_QUESTION, tenant="acme-insurance", timeout=300)
     show(2, 2, demo_data.EDIT_QUESTION + " (after the edit)", after)
     if any(code == "grounding.contradicted" for code, _ in after.reasons):
-        say("  the retrieved article now says 21 days: an answer still saying 14 contradicts it, so it is stopped")
+        say("  the article retrieved now says 21 days: an answer still saying 14 contradicts it: stopped")
     return [*answers, before, after]
 
 
