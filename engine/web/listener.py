@@ -20,7 +20,7 @@ from engine.envelope import EnvelopeError
 from engine.errors import ContractViolation, GovernorError
 from engine.kafka import config
 from engine.settings import Settings
-from engine.web import outcomes
+from engine.web import outcomes, trust
 from engine.web.events import EventHub
 from engine.web.request_ids import looks_like_request_id
 
@@ -34,7 +34,7 @@ class OutcomeListener:
     def __init__(self, settings: Settings, hub: EventHub, lookback_seconds: float = 900.0) -> None:
         self.hub, self.lookback_seconds = hub, lookback_seconds
         self._settings = settings
-        self._mappers = outcomes.mappers(settings.topics)
+        self._mappers = outcomes.mappers(settings.topics, trust.release_verifier(settings))
         self._codec = GovernedCodec(ContractRegistry.load(settings.contracts_dir, settings.topics))
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

@@ -14,10 +14,10 @@ from typing import Any
 from engine.envelope import Envelope
 from engine.settings import Topics
 from engine.web.events import StreamEvent
-from engine.web.trust import verify_release
 
 Headers = list[tuple[str, bytes]]
 Mapper = Callable[[Envelope, bytes, Headers], list[StreamEvent]]
+Verify = Callable[[bytes, Headers], bool]
 
 # What a later phase says about the earlier ones: a draft exists only for an admitted prompt.
 _IMPLIED = {"drafting": ("admitted",), "release": ("admitted", "drafting"), "infer": ("admitted",)}
@@ -36,17 +36,28 @@ def _drafting(env: Envelope, value: bytes, headers: Headers) -> list[StreamEvent
     return [*_implied("drafting"), StreamEvent("drafting", {"model": env.payload.get("model")})]
 
 
-def _released(env: Envelope, value: bytes, headers: Headers) -> list[StreamEvent]:
-    p = env.payload
-    data: dict[str, Any] = {
-        "answer": p["answer"],
-        "citations": list(p.get("citations", [])),
-        "obligations": list(p.get("obligations", [])),
-        "model": p.get("model"),
-        "audit_reference": p.get("decision_id"),
-        "signature_verified": verify_release(value, headers),
-    }
-    return [*_implied("release"), StreamEvent("released", data)]
+def _released(verified: Verify) -> Mapper:
+    def released(env: Envelope, value: bytes, headers: Headers) -> list[StreamEvent]:
+        p = env.payload
+        if not verified(value, headers):  # unsigned or forged: never shown as an approved answer
+            refused = {
+                "phase": "release",
+                "code": "release.signature_invalid",
+                "message": "An approval arrived without a valid release-gate signature and was refused.",
+                "audit_reference": p.get("decision_id"),
+            }
+            return [StreamEvent("error", refused)]
+        data: dict[str, Any] = {
+            "answer": p["answer"],
+            "citations": list(p.get("citations", [])),
+            "obligations": list(p.get("obligations", [])),
+            "model": p.get("model"),
+            "audit_reference": p.get("decision_id"),
+            "signature_verified": True,
+        }
+        return [*_implied("release"), StreamEvent("released", data)]
+
+    return released
 
 
 def _blocked(env: Envelope, value: bytes, headers: Headers) -> list[StreamEvent]:
@@ -72,12 +83,12 @@ def _error(env: Envelope, value: bytes, headers: Headers) -> list[StreamEvent]:
     return [*_implied(stage), StreamEvent("error", data)]
 
 
-def mappers(topics: Topics) -> dict[str, Mapper]:
-    """Topic name -> how its records become stream events."""
+def mappers(topics: Topics, verified: Verify) -> dict[str, Mapper]:
+    """Topic name -> how its records become stream events (`verified`: the release signature check)."""
     return {
         topics.prompts_admitted: _admitted,
         topics.answers_draft: _drafting,
-        topics.answers_approved: _released,
+        topics.answers_approved: _released(verified),
         topics.answers_rejected: _blocked,
         topics.dlq: _error,
     }

@@ -3,16 +3,20 @@
 - `APP_PRINCIPAL`: the Kafka principal the web app will submit and read as.
 - `request_key` / `request_headers`: the app's signature (detached JWS, Ed25519) over each request it
   submits for a signed-in user's tenant; admission takes the tenant only from requests so vouched for.
-- `verify_release`: whether an approved record carries a valid release-gate signature. The release
-  gate signs nothing yet, so this answers False, and every `released` event says so.
+- `release_verifier`: whether an approved record carries a valid release-gate signature (the same check
+  the Python client makes); an approval that fails it is never shown as released.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 from jwcrypto import jwk
 
 from engine.settings import Settings
 from engine.trust import identity, keys
+from engine.trust.approvals import ApprovalVerifier
+from engine.trust.signature import SignatureError
 
 APP_PRINCIPAL = "web-app"
 
@@ -28,7 +32,15 @@ def request_headers(value: bytes, key: jwk.JWK) -> list[tuple[str, bytes]]:
     return identity.sign_request(value, key)
 
 
-def verify_release(value: bytes, headers: list[tuple[str, bytes]]) -> bool:
-    """True only when the record's detached JWS verifies against a release-gate key. No such signature
-    exists before issue 10, so nothing verifies: False, never a pretend True."""
-    return False
+def release_verifier(settings: Settings) -> Callable[[bytes, Sequence[tuple[str, bytes]]], bool]:
+    """True only when a record's detached JWS verifies against a release-gate key."""
+    verifier = ApprovalVerifier(settings)
+
+    def verified(value: bytes, headers: Sequence[tuple[str, bytes]]) -> bool:
+        try:
+            verifier.verify(value, headers)
+        except SignatureError:
+            return False
+        return True
+
+    return verified

@@ -177,7 +177,7 @@ def test_a_signed_in_user_sees_a_released_answer_with_citations(
     assert citations and citations[0].startswith("cooling:1:")
     assert event_log(browser) == [("1", "admitted"), ("2", "drafting"), ("3", "released")]
     signature = browser.find_element(By.CSS_SELECTOR, "[data-signature-verified]")
-    assert signature.get_attribute("data-signature-verified") == "false"  # nothing signs approvals yet
+    assert signature.get_attribute("data-signature-verified") == "true"  # the release gate's signature
     assert "disclaimer" in browser.find_element(By.ID, "outcome").text  # acme-insurance's obligation
     assert browser.switch_to.active_element.get_attribute("id") == "outcome-title"  # focus follows
 

@@ -13,6 +13,7 @@ from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
 from engine.errors import ConfigError
 from engine.settings import REPO_ROOT, Settings
+from engine.trust.approvals import release_codec
 from engine.web import keys
 from engine.web.events import EventHub, StreamEvent
 from engine.web.listener import OutcomeListener
@@ -140,15 +141,18 @@ async def _collect(hub: EventHub, deadline: float) -> list[StreamEvent]:
     return [e async for e in hub.follow("r", 0, deadline)]
 
 
-def _listener() -> tuple[OutcomeListener, GovernedCodec, Settings]:
+def _listener(keys_dir: Path | None = None) -> tuple[OutcomeListener, GovernedCodec, Settings]:
     settings = Settings(bootstrap_servers="127.0.0.1:1", opa_url="http://127.0.0.1:1")
+    if keys_dir is not None:
+        settings = settings.model_copy(update={"keys_dir": keys_dir})
     hub = EventHub()
     codec = GovernedCodec(ContractRegistry.load(settings.contracts_dir, settings.topics))
     return OutcomeListener(settings, hub), codec, settings
 
 
-def test_outcome_records_become_events_and_other_traces_are_ignored() -> None:
-    listener, codec, settings = _listener()
+def test_outcome_records_become_events_and_other_traces_are_ignored(tmp_path: Path) -> None:
+    listener, codec, settings = _listener(tmp_path)
+    codec = release_codec(settings, codec.registry)  # approvals signed as the release gate signs them
     t = settings.topics
     rid = RequestIds(b"k" * 32).new(User("demo", "acme-insurance"))
     approved = Envelope(type="answer.approved", contract="answers.approved@1", tenant="acme-insurance",
@@ -160,7 +164,16 @@ def test_outcome_records_become_events_and_other_traces_are_ignored() -> None:
     kinds = [(e.id, e.kind) for e in listener.hub.events(rid)]
     assert kinds == [(1, "admitted"), (2, "drafting"), (3, "released")]
     outcome = listener.hub.events(rid)[-1].data
-    assert outcome["signature_verified"] is False and outcome["audit_reference"] == "d"
+    assert outcome["signature_verified"] is True and outcome["audit_reference"] == "d"
+
+    forged_id = RequestIds(b"k" * 32).new(User("demo", "acme-insurance"))
+    forged = Envelope(type=approved.type, contract=approved.contract, tenant="acme-insurance",
+                      payload=approved.payload, trace=Trace(forged_id))  # fmt: skip
+    unsigned = GovernedCodec(codec.registry).encode(t.answers_approved, forged)
+    assert listener.take(t.answers_approved, *unsigned)
+    refused = listener.hub.events(forged_id)[-1]
+    assert refused.kind == "error" and refused.data["code"] == "release.signature_invalid"
+    assert not [e for e in listener.hub.events(forged_id) if e.kind == "released"]
 
     other = Envelope(type=approved.type, contract=approved.contract, tenant="t", payload=approved.payload)
     assert not listener.take(t.answers_approved, codec.encode(t.answers_approved, other)[0], [])

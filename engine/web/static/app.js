@@ -216,7 +216,7 @@ function finish(requestId, kind, data) {
       box.append(el("p", { class: "meta" }, `Obligations applied: ${data.obligations.join(", ")}`));
     }
     box.append(el("p", { class: "meta", "data-signature-verified": String(data.signature_verified) },
-      data.signature_verified ? "Release signature verified." : "Release signature: not verified (approvals are not signed yet)."));
+      data.signature_verified ? "Release signature verified." : "Release signature: not verified."));
   } else if (kind === "blocked") {
     box.append(el("h3", { id: "outcome-title", tabindex: "-1" }, `Blocked at the ${data.phase} gate`));
     box.append(el("p", {}, "Governor's policies stopped this request, for these reasons:"));
