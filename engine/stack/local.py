@@ -25,6 +25,7 @@ class StackState:
     prometheus_url: str | None = None
     postgres_port: int | None = None
     connect_url: str | None = None
+    policies_dir: str | None = None  # the folder OPA serves: another checkout's stack is not reused
 
     @classmethod
     def load(cls, run_dir: Path) -> StackState | None:
@@ -54,6 +55,11 @@ def up(
     if current is not None and all(current.values()):
         state = StackState.load(run_dir)
         assert state is not None
+        if state.policies_dir and Path(state.policies_dir) != policies_dir.resolve():
+            raise StackError(
+                f"the local stack in {run_dir} serves the policies of {state.policies_dir}, not "
+                f"{policies_dir.resolve()}: stop it (`governor stack down`) or set GOVERNOR_STACK_NAME"
+            )
         return state
 
     def say(msg: str) -> None:
@@ -74,6 +80,7 @@ def up(
         bootstrap_servers=",".join(f"127.0.0.1:{n.port}" for n in nodes),
         opa_url=f"http://127.0.0.1:{opa_port}",
         brokers=nodes,
+        policies_dir=str(policies_dir.resolve()),
     )
     state.save(run_dir)
     return state
