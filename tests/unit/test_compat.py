@@ -359,6 +359,81 @@ CASES = [
     case("false to true", False, True, True, False),
     case("true equals empty object", True, {}, True, True),
     case("false to string", False, STR, True, False),
+    # keywords Schema Registry compares and Governor now follows (its JSON Schema diff table)
+    case("not narrowed (excludes less)", {"not": {"type": "number"}}, {"not": INT}, True, False),
+    case("not extended (excludes more)", {"not": INT}, {"not": {"type": "number"}}, False, True),
+    case("not added", STR, {**STR, "not": {"const": "x"}}, False, True),
+    case(
+        "dependentRequired trigger moved",
+        obj({"a": INT, "b": STR}, dependentRequired={"a": ["b"]}),
+        obj({"a": INT, "b": STR}, dependentRequired={"b": ["a"]}),
+        False,
+        False,
+    ),
+    case(
+        "dependentRequired narrowed",
+        obj({}, dependentRequired={"a": ["b", "c"]}),
+        obj({}, dependentRequired={"a": ["b"]}),
+        True,
+        False,
+    ),
+    case(
+        "dependentSchemas entry removed",
+        {"dependentSchemas": {"a": STR, "b": STR}},
+        {"dependentSchemas": {"a": STR}},
+        True,
+        False,
+    ),
+    case("dependentSchemas emptied", {"dependentSchemas": {"a": STR}}, {"dependentSchemas": {}}, True, False),
+    case(
+        "dependentSchemas entry retyped",
+        {"dependentSchemas": {"a": STR}},
+        {"dependentSchemas": {"a": {"type": "number"}}},
+        False,
+        False,
+    ),
+    case(
+        "draft-7 dependencies schema removed",
+        {"dependencies": {"a": STR, "b": STR}},
+        {"dependencies": {"a": STR}},
+        True,
+        False,
+    ),
+    case(
+        "unevaluatedItems false gains a prefix position",
+        {"type": "array", "prefixItems": [STR], "unevaluatedItems": False},
+        {"type": "array", "prefixItems": [STR, INT], "unevaluatedItems": False},
+        True,
+        False,
+    ),
+    case(
+        "unevaluatedItems narrowed",
+        {"type": "array", "unevaluatedItems": {"type": "number"}},
+        {"type": "array", "unevaluatedItems": INT},
+        False,
+        True,
+    ),
+    case(
+        "minContains raised",
+        {"type": "array", "contains": INT, "minContains": 1},
+        {"type": "array", "contains": INT, "minContains": 2},
+        False,
+        True,
+    ),
+    case(
+        "maxContains added",
+        {"type": "array", "contains": INT},
+        {"type": "array", "contains": INT, "maxContains": 3},
+        False,
+        True,
+    ),
+    case(
+        "maxContains removed",
+        {"type": "array", "contains": INT, "maxContains": 3},
+        {"type": "array", "contains": INT},
+        True,
+        False,
+    ),
     # keywords not analysed, annotations
     case("not changed", {"not": STR}, {"not": INT}, False, False),
     case("not unchanged", {"not": STR}, {"not": STR}, True, True),
@@ -450,7 +525,7 @@ def test_overlapping_one_of_branches_are_reported() -> None:
 
 
 def test_unanalysed_keyword_is_conservative_and_says_so() -> None:
-    change = only(compare_schemas({"not": STR}, {"not": INT}), "keyword_changed")
+    change = only(compare_schemas({"propertyNames": STR}, {"propertyNames": INT}), "keyword_changed")
     assert change.breaks == frozenset({B, F}) and "treated as breaking" in change.message
 
 
@@ -490,3 +565,38 @@ def test_mode_may_be_given_as_its_string_value() -> None:
 def test_a_schema_that_is_not_an_object_or_boolean_is_refused() -> None:
     with pytest.raises(ContractError, match="old schema"):
         compare_schemas([STR], STR)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        pytest.param({"not": {"type": "number"}}, {"not": INT}, "not_narrowed", id="not narrowed"),
+        pytest.param({"not": INT}, {"not": {"type": "number"}}, "not_extended", id="not extended"),
+        pytest.param(
+            {"dependentRequired": {"a": ["b"]}},
+            {"dependentRequired": {}},
+            "dependency_array_removed",
+            id="dep array",
+        ),
+        pytest.param(
+            {"dependentRequired": {"a": ["b"]}},
+            {"dependentRequired": {"a": ["b", "c"]}},
+            "dependency_array_extended",
+            id="dep array extended",
+        ),
+        pytest.param(
+            {"dependentSchemas": {"a": STR}},
+            {"dependentSchemas": {}},
+            "dependency_schema_removed",
+            id="dep schema",
+        ),
+        pytest.param(
+            {"type": "array", "contains": INT},
+            {"type": "array", "contains": INT, "minContains": 2},
+            "min_contains_increased",
+            id="minContains",
+        ),
+    ],
+)
+def test_schema_registry_keyword_changes_are_named(old: Any, new: Any, kind: str) -> None:
+    assert kind in {c.kind for c in compare_schemas(old, new, FULL).changes}

@@ -23,10 +23,9 @@ from engine.contracts.compat.schema import Schema, admits, content_key, types_of
 from engine.errors import ContractError
 
 # Assertions this module does not reason about: any change to them is reported as breaking.
-_UNSUPPORTED = (
-    "not", "if", "then", "else", "dependentSchemas", "dependentRequired", "dependencies",
-    "propertyNames", "contains", "minContains", "maxContains", "unevaluatedItems", "$dynamicRef",
-)  # fmt: skip
+_UNSUPPORTED = ("if", "then", "else", "propertyNames", "contains", "$dynamicRef")
+# unevaluatedItems beside `contains` or `items` depends on which items matched: not analysed.
+_UNEVALUATED_ITEMS_OPAQUE = ("items", "contains")
 _MAX_DEPTH = 48
 
 
@@ -126,7 +125,13 @@ class Comparator(CombinatorRules, ContainerRules):
         found += [(c, "string") for c in diff_string(old, new, path)]
         found += [(c, "array") for c in self._diff_array(old, new, path)]
         found += [(c, "object") for c in self._diff_object(old, new, path)]
-        for keyword in _UNSUPPORTED:
+        found += [(c, "object") for c in self._diff_dependencies(old, new, path)]
+        found += [(c, "array") for c in self._diff_contains(old, new, path)]
+        found += [(c, None) for c in self._diff_not(old, new, path)]
+        unsupported: tuple[str, ...] = _UNSUPPORTED
+        if any(k in node for node in (old, new) for k in _UNEVALUATED_ITEMS_OPAQUE):
+            unsupported += ("unevaluatedItems",)
+        for keyword in unsupported:
             if (keyword in old or keyword in new) and not (
                 keyword in old and keyword in new and self._same(old[keyword], new[keyword])
             ):
@@ -138,6 +143,23 @@ class Comparator(CombinatorRules, ContainerRules):
             keep = {d for d, types in ((B, t_old), (F, t_new)) if family is None or admits(types, family)}
             changes.append(restrict(change, frozenset(keep)))
         return self._apply_values(old, new, path, changes)
+
+    def _diff_not(self, old: dict[str, Any], new: dict[str, Any], path: str) -> list[SchemaChange]:
+        """`not` reverses inclusion: not A ⊆ not B exactly when B ⊆ A, so each direction swaps."""
+        if "not" not in old and "not" not in new:
+            return []
+        # A missing `not` excludes nothing, the same as `not: false`.
+        inner = self.diff(old.get("not", False), new.get("not", False), f"{path}/not")
+        swapped = {B: F, F: B}
+        breaks = frozenset(swapped[d] for c in inner for d in c.breaks)
+        if not breaks:
+            return []
+        kind = {frozenset({B}): "not_extended", frozenset({F}): "not_narrowed"}.get(breaks, "not_changed")
+        what = {
+            "not_extended": "'not' excludes more than before",
+            "not_narrowed": "'not' excludes less than before",
+        }.get(kind, "'not' changed")
+        return [change_at(f"{path}/not", kind, what, breaks)]
 
     def _apply_values(
         self, old: dict[str, Any], new: dict[str, Any], path: str, changes: list[SchemaChange]

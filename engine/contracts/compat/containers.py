@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.contracts.compat.report import B, F, SchemaChange, change_at
+from engine.contracts.compat.report import BOTH, B, F, SchemaChange, change_at
 from engine.contracts.compat.schema import (
     additional_of,
     as_dict,
+    as_number,
     escape_token,
     openness,
     property_schema,
@@ -107,3 +108,86 @@ class ContainerRules(Walker):
             breaks = frozenset().union(*(c.breaks for c in nested))
             changes.append(change_at(sub_path, f"pattern_property_{state}", what, breaks))
         return changes
+
+    # dependencies -----------------------------------------------------------------------------
+
+    def _diff_dependencies(self, old: dict[str, Any], new: dict[str, Any], path: str) -> list[SchemaChange]:
+        """dependentRequired / dependentSchemas (and Draft 7 `dependencies`), one trigger at a time."""
+        (old_arrays, old_schemas), (new_arrays, new_schemas) = _dependencies(old), _dependencies(new)
+        changes: list[SchemaChange] = []
+        for name in [*old_arrays, *(n for n in new_arrays if n not in old_arrays)]:
+            at = f"{path}/dependentRequired/{escape_token(name)}"
+            before, after = set(old_arrays.get(name, [])), set(new_arrays.get(name, []))
+            if before == after:
+                continue
+            if name not in old_arrays or name not in new_arrays:
+                state = "added" if name in new_arrays else "removed"
+                what = f"properties required with '{name}' {state}"
+                breaks = frozenset({B}) if state == "added" else frozenset({F})
+                changes.append(change_at(at, f"dependency_array_{state}", what, breaks))
+            elif before < after:
+                what = f"'{name}' now also requires {sorted(after - before)}"
+                changes.append(change_at(at, "dependency_array_extended", what, frozenset({B})))
+            elif after < before:
+                what = f"'{name}' no longer requires {sorted(before - after)}"
+                changes.append(change_at(at, "dependency_array_narrowed", what, frozenset({F})))
+            else:
+                what = f"the properties required with '{name}' changed"
+                changes.append(change_at(at, "dependency_array_changed", what, BOTH))
+        self._depth += 1
+        try:
+            for name in [*old_schemas, *(n for n in new_schemas if n not in old_schemas)]:
+                at = f"{path}/dependentSchemas/{escape_token(name)}"
+                # A missing dependent schema applies nothing: the same as `true`.
+                nested = self.diff(old_schemas.get(name, True), new_schemas.get(name, True), at)
+                if name in old_schemas and name in new_schemas:
+                    changes += nested
+                    continue
+                breaks = frozenset().union(*(c.breaks for c in nested))
+                state = "added" if name in new_schemas else "removed"
+                what = f"schema applied when '{name}' is present {state}"
+                changes.append(change_at(at, f"dependency_schema_{state}", what, breaks))
+        finally:
+            self._depth -= 1
+        return changes
+
+    # contains ---------------------------------------------------------------------------------
+
+    def _diff_contains(self, old: dict[str, Any], new: dict[str, Any], path: str) -> list[SchemaChange]:
+        """minContains / maxContains count matches of an unchanged `contains`: bounds like minItems."""
+        if not {"minContains", "maxContains"} & (old.keys() | new.keys()):
+            return []
+        if "contains" not in old or "contains" not in new or not self._same(old["contains"], new["contains"]):
+            return []  # `contains` itself changed: reported as not analysed, which covers its counts
+        changes: list[SchemaChange] = []
+        for keyword, upper in (("minContains", False), ("maxContains", True)):
+            a, b = as_number(old.get(keyword)), as_number(new.get(keyword))
+            if (keyword in old and a is None) or (keyword in new and b is None):
+                what = f"'{keyword}' is not a number and could not be compared"
+                changes.append(change_at(f"{path}/{keyword}", "keyword_changed", what, BOTH))
+                continue
+            default = float("inf") if upper else 1  # `contains` alone asks for at least one match
+            a_eff, b_eff = default if a is None else a, default if b is None else b
+            if a_eff == b_eff:
+                continue
+            tighter = b_eff < a_eff if upper else b_eff > a_eff
+            stem = "max_contains" if upper else "min_contains"
+            kind = f"{stem}_{'increased' if b_eff > a_eff else 'decreased'}"
+            what = f"{keyword} changed from {'none' if a is None else a} to {'none' if b is None else b}"
+            changes.append(change_at(f"{path}/{keyword}", kind, what, frozenset({B if tighter else F})))
+        return changes
+
+
+def _dependencies(node: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    """(trigger -> names it requires, trigger -> schema it applies), from all three spellings."""
+    arrays: dict[str, list[str]] = {}
+    schemas: dict[str, Any] = {}
+    for keyword in ("dependencies", "dependentRequired", "dependentSchemas"):
+        for name, value in as_dict(node.get(keyword)).items():
+            if isinstance(value, list):
+                arrays[name] = sorted({*arrays.get(name, []), *(v for v in value if isinstance(v, str))})
+            elif name in schemas:
+                schemas[name] = {"allOf": [schemas[name], value]}
+            else:
+                schemas[name] = value
+    return arrays, schemas

@@ -136,6 +136,9 @@ def tuple_items(node: dict[str, Any]) -> tuple[list[Any], Any]:
     if isinstance(items, list):  # Draft 7 tuple form
         return items, node.get("additionalItems", True)
     prefix = node.get("prefixItems")
+    if "items" not in node and "contains" not in node:
+        # Once allOf/$ref are flattened, nothing else evaluates the positions past prefixItems.
+        items = node.get("unevaluatedItems", True)
     return (prefix if isinstance(prefix, list) else []), items
 
 
