@@ -173,7 +173,10 @@ def claim_judge(settings: Settings) -> ClaimJudge | None:
 def policy_gate(
     name: str, settings: Settings, policy: PolicyClient, embed: Embed | None = None
 ) -> PolicyGate:
-    return PolicyGate(name, f"governor.{name}", gate_validators(name, settings, embed), policy)
+    pii_fields = ContractRegistry.load(settings.contracts_dir, settings.topics).pii_fields()
+    return PolicyGate(
+        name, f"governor.{name}", gate_validators(name, settings, embed), policy, pii_fields=pii_fields
+    )
 
 
 def stage(

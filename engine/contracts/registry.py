@@ -129,6 +129,13 @@ class ContractRegistry:
                 f"topic '{topic}' has no contract in contracts/: every topic must be governed"
             ) from None
 
+    def pii_fields(self) -> dict[str, frozenset[str]]:
+        """Contract name -> the payload fields its contract.yaml classifies as `pii`."""
+        return {
+            name: frozenset(f for f, cls in c.metadata.classification.items() if cls == "pii")
+            for name, c in self._contracts.items()
+        }
+
     def topic_specs(self) -> list[TopicSpec]:
         return [c.topic_spec(self._topic_of[name]) for name, c in self._contracts.items()]
 

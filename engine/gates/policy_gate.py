@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -12,6 +12,7 @@ from engine import metrics
 from engine.envelope import Envelope
 from engine.errors import PolicyMalformed, PolicyUnavailable
 from engine.gates import obligations as obligation_rules
+from engine.gates.pii_digest import hashed_payload
 from engine.policy.client import PolicyClient
 from engine.policy.decision import (
     POLICY_ERROR,
@@ -52,12 +53,21 @@ class Verdict:
 
 
 class PolicyGate:
-    """Runs a gate's validators on each item and asks Rego (`data.<package>.decision`) for a batch."""
+    """Runs a gate's validators on each item and asks Rego (`data.<package>.decision`) for a batch.
+    `pii_fields` (contract name -> the fields its contract classifies as `pii`) says which payload fields
+    reach the policy as digests (engine/gates/pii_digest.py) instead of values."""
 
     def __init__(
-        self, name: str, package: str, validators: Sequence[Validator], policy: PolicyClient
+        self,
+        name: str,
+        package: str,
+        validators: Sequence[Validator],
+        policy: PolicyClient,
+        *,
+        pii_fields: Mapping[str, Collection[str]],
     ) -> None:
         self.name, self.package, self.validators, self.policy = name, package, list(validators), policy
+        self.pii_fields = {contract: frozenset(fields) for contract, fields in pii_fields.items()}
         for validator in self.validators:  # series exist at zero before the first failure
             metrics.VALIDATOR_FAILURES.labels(validator.name)
             metrics.VALIDATOR_ERRORS.labels(validator.name)
@@ -71,7 +81,7 @@ class PolicyGate:
             decisions = ask(self.package, inputs, gate=self.name)
         except PolicyUnavailable as exc:
             decisions = [PolicyDecision.deny(POLICY_UNAVAILABLE, str(exc))] * len(items)
-        except PolicyMalformed as exc:
+        except PolicyMalformed as exc:  # our own message, from the shape of OPA's answer, never its text
             decisions = [PolicyDecision.deny(POLICY_ERROR, str(exc))] * len(items)
         latency_ms = (time.perf_counter() - started) * 1000 / max(len(items), 1)
         return [
@@ -81,7 +91,8 @@ class PolicyGate:
 
     def policy_input(self, item: GateItem, results: dict[str, ValidatorResult]) -> dict[str, Any]:
         envelope = item.envelope.to_dict()
-        payload = dict(envelope["payload"])
+        pii = self.pii_fields.get(item.envelope.contract_name, frozenset())
+        payload = hashed_payload(envelope["payload"], pii)
         if isinstance(payload.get("context"), list):  # the policy needs passage ids, not their text
             payload["context"] = [{"id": c.get("id")} for c in payload["context"] if isinstance(c, dict)]
         envelope["payload"] = payload
@@ -110,7 +121,9 @@ class PolicyGate:
             try:
                 released = obligation_rules.apply(item.subject.text, decision.obligations)
             except obligation_rules.ObligationError as exc:
-                decision = PolicyDecision.deny(POLICY_ERROR, f"obligation could not be applied: {exc}")
+                decision = PolicyDecision.deny(
+                    POLICY_ERROR, f"obligation could not be applied ({type(exc).__name__})"
+                )
         verdict = Verdict(
             decision_id=uuid.uuid4().hex,
             outcome="approved" if decision.allow else "rejected",

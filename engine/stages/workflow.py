@@ -16,7 +16,7 @@ from typing import Any
 from engine import metrics
 from engine.envelope import Envelope
 from engine.errors import ContractViolation, GovernorError, InfrastructureUnavailable
-from engine.models.llm import LLM, ChatMessage, LLMError, LLMTimeout, LLMUnavailable
+from engine.models.llm import LLM, ChatMessage, LLMError, LLMFailure, LLMTimeout, LLMUnavailable, unavailable
 from engine.pipeline.handler import Emit, Inbound, Result, StageHandler
 from engine.prompts import UNDERWRITING_EXPLANATION, UNDERWRITING_FACTS
 from engine.settings import Settings
@@ -59,8 +59,10 @@ class Underwriting(StageHandler):
             return Result(emits=(Emit(topics.answers_draft, self.explain(item.envelope)),))
         except (LLMTimeout, LLMUnavailable) as exc:
             # The model is down, not this application: rewind the batch and wait (never a dead letter).
-            raise InfrastructureUnavailable(f"LLM: {type(exc).__name__}: {exc}") from exc
-        except (ContractViolation, FactsUnparseable, FactsUnsupported, LLMError) as exc:
+            raise InfrastructureUnavailable(unavailable(exc)) from exc
+        except LLMError as exc:
+            return Result(error=LLMFailure(exc))
+        except (ContractViolation, FactsUnparseable, FactsUnsupported) as exc:
             return Result(error=exc)
 
     def _ask(self, system: str, user: str, schema: dict[str, Any] | None = None) -> str:
@@ -84,9 +86,10 @@ class Underwriting(StageHandler):
         try:
             facts = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise FactsUnparseable(f"the model's facts are not JSON: {exc}: {raw[:200]}") from exc
+            # The model's reply is not quoted: a dead letter never carries raw model output.
+            raise FactsUnparseable(f"the model's facts are not JSON ({type(exc).__name__})") from exc
         if not isinstance(facts, dict):
-            raise FactsUnparseable(f"the model's facts are not a JSON object: {raw[:200]}")
+            raise FactsUnparseable(f"the model's facts are not a JSON object ({type(facts).__name__})")
         facts = {k: facts[k] for k in self.facts_schema["properties"] if k in facts}
         payload: dict[str, Any] = {"application_id": application.payload["application_id"], "facts": facts}
         self.codec.registry.for_topic(self.settings.topics.workflow_facts).validate(

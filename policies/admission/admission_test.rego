@@ -1,6 +1,7 @@
 package governor.admission_test
 
 import data.governor.admission
+import data.governor.lib_test
 
 # --- Fixtures ------------------------------------------------------------------------------------
 
@@ -14,7 +15,7 @@ prompt(tenant) := {
 		"contract": "prompts.requested@1",
 		"tenant": tenant,
 		"trace": {"trace_id": "trace-1", "causation_id": null},
-		"payload": {"question": "Is hail damage to my roof covered?", "user": "user-42"},
+		"payload": {"question": lib_test.digest_of("Is hail damage to my roof covered?"), "user": {"sha256": "0", "length": 7}},
 	},
 	"validators": {name: clean | some name in admission.expected_validators},
 	"identity": {"status": "verified", "app": "web-app", "kid": "web-app-k1"},
@@ -36,7 +37,8 @@ with_result(inp, validator, result) := object.union(
 # prompt_with(tenant, validator, code) is a prompt whose validator reports one finding at 0-5.
 prompt_with(tenant, validator, code) := with_result(prompt(tenant), validator, failed([finding(code, [{"start": 0, "end": 5}])]))
 
-with_question(inp, text) := object.union(inp, {"envelope": {"payload": {"question": text}}})
+# The engine sends the question, a PII field, as its digest (engine/gates/pii_digest.py).
+with_question(inp, text) := object.union(inp, {"envelope": {"payload": {"question": lib_test.digest_of(text)}}})
 
 codes(d) := [r.code | some r in d.reasons]
 
@@ -126,6 +128,18 @@ test_blocked_topic_denied if {
 	not d.allow
 	codes(d) == ["scope.blocked_topic"]
 	contains(d.reasons[0].message, "topic: gambling")
+}
+
+test_blocked_topic_in_plain_question_denied if {
+	inp := object.union(prompt("strict-bank"), {"envelope": {"payload": {"question": "Gambling?"}}})
+	d := admission.decision with input as inp
+	codes(d) == ["scope.blocked_topic"]
+}
+
+test_blocked_topic_with_malformed_digest_denied if {
+	inp := json.remove(prompt("strict-bank"), ["envelope/payload/question/terms"])
+	d := admission.decision with input as inp
+	codes(d) == ["scope.blocked_topic"]
 }
 
 test_blocked_topic_of_other_tenant_allowed if {

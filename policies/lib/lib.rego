@@ -163,9 +163,35 @@ disclaimers(t) := [{"type": "append_disclaimer", "text": t.disclaimer}] if {
 # mentions(text, term) holds when term occurs in text as whole words, ignoring case and
 # punctuation: "crypto" matches "Crypto?" but not "cryptography".
 mentions(text, term) if {
+	is_string(text)
 	needle := normalized(term)
 	needle != ""
 	contains(sprintf(" %s ", [normalized(text)]), sprintf(" %s ", [needle]))
+}
+
+# A PII-classified field reaches the policy as a digest, not its text (engine/gates/pii_digest.py):
+# terms.hashes holds the salted SHA-256 of every run of up to terms.max_words normalized words.
+mentions(digest, term) if {
+	is_object(digest)
+	needle := normalized(term)
+	needle != ""
+	crypto.sha256(sprintf("%s:%s", [digest.terms.salt, needle])) in {h | some h in digest.terms.hashes}
+}
+
+# A term the digest cannot answer (longer than its runs, or a malformed digest) counts as
+# mentioned: the policy fails closed rather than miss a blocked topic.
+mentions(digest, term) if {
+	is_object(digest)
+	needle := normalized(term)
+	needle != ""
+	not digest_covers(digest, count(split(needle, " ")))
+}
+
+digest_covers(digest, words) if {
+	is_string(digest.terms.salt)
+	is_array(digest.terms.hashes)
+	is_number(digest.terms.max_words)
+	words <= digest.terms.max_words
 }
 
 normalized(s) := trim_space(regex.replace(lower(s), `[^\p{L}\p{N}]+`, " "))

@@ -67,6 +67,33 @@ test_public_reasons_merge_by_code if {
 
 # --- Text helpers ------------------------------------------------------------------------------
 
+# digest_of(text) is the digest the engine sends for a PII field (engine/gates/pii_digest.py), salt "t".
+digest_of(text) := {"sha256": crypto.sha256(text), "length": count(text), "terms": {
+	"salt": "t",
+	"max_words": 4,
+	"hashes": [h |
+		words := split(lib.normalized(text), " ")
+		some n in numbers.range(1, 4)
+		some i in numbers.range(0, count(words) - 1)
+		i + n <= count(words)
+		h := crypto.sha256(sprintf("t:%s", [concat(" ", array.slice(words, i, i + n))]))
+	],
+}}
+
+test_mentions_in_digest if {
+	lib.mentions(digest_of("Buy CRYPTO-currency now!"), "crypto currency")
+	lib.mentions(digest_of("Is online gambling covered?"), "Online  gambling")
+	not lib.mentions(digest_of("cryptography is maths"), "crypto")
+	not lib.mentions(digest_of("anything"), "  ")
+}
+
+test_mentions_fails_closed_on_digest_it_cannot_answer if {
+	lib.mentions(digest_of("a b c d e"), "one two three four five")
+	lib.mentions({"sha256": "0", "length": 1}, "gambling")
+	lib.mentions({"terms": {"salt": "t", "max_words": "4", "hashes": []}}, "gambling")
+	not lib.mentions(digest_of("a"), "one two three four")
+}
+
 test_mentions_whole_words_ignoring_case if {
 	lib.mentions("Buy CRYPTO-currency now!", "crypto currency")
 	lib.mentions("gambling.", "Gambling")

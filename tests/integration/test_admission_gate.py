@@ -53,3 +53,37 @@ def test_bad_prompts_are_stopped_and_good_ones_admitted_with_pii_redacted(test_s
     assert "request.personal_data" in codes["personal-data"]
     assert "scope.out_of_scope" in codes["out-of-scope"] or "scope.blocked_topic" in codes["out-of-scope"]
     assert all(p["gate"] == "admission" and p["answer"] is None for p in rejected.values())
+
+
+def test_blocked_topics_match_the_hashed_question_on_real_opa(test_settings: Settings) -> None:
+    """The question reaches OPA as a digest; the tenant's blocked topics still match it, word for word."""
+    import json
+
+    from engine import app
+    from engine.gates.policy_gate import GateItem
+    from engine.validators.base import Subject
+
+    gate = app.policy_gate("admission", test_settings, app.policy_client(test_settings))
+    identity = {"status": "verified", "app": "web-app", "kid": "k"}
+    cases = {
+        "Can I pay my premium at an ONLINE-Gambling site?": True,
+        "Is cryptocurrency theft covered?": True,
+        "Is gamblingo covered by my home policy?": False,
+        "How long is the cooling-off period for a new home policy?": False,
+    }
+    items = [
+        GateItem(
+            Envelope(
+                "prompt.requested", "prompts.requested@1", "strict-bank", {"question": q, "user": "u-1"}
+            ),
+            Subject(text=q),
+            {"identity": identity},
+        )
+        for q in cases
+    ]
+    for item in items:
+        assert item.subject.text not in json.dumps(gate.policy_input(item, {}), ensure_ascii=False)
+    verdicts = gate.decide(items)
+    for (question, blocked), verdict in zip(cases.items(), verdicts, strict=True):
+        codes = {r.code for r in verdict.reasons}
+        assert ("scope.blocked_topic" in codes) is blocked, (question, codes)
