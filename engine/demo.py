@@ -149,9 +149,10 @@ def run(
             "cdc.articles -> cdc stage -> docs.raw -> augment (chunk, embed, quality-check, store)"
         )
         server = postgres.load(settings.run_dir)
-        if server is not None:  # a run after an edit: start from the articles as the corpus has them
-            demo_data.edit_article(server, old="21-day", new="14-day")
         wait_for_index(settings, {d.payload["doc_id"] for d in docs})
+        if server is not None:  # a run after an edit: start from the article as the corpus has it
+            restored = demo_data.edit_article(server, old="21-day", new="14-day")
+            wait_for_version(settings, demo_data.EDITED_ARTICLE, restored)
 
         script: list[dict[str, Any]] = yaml.safe_load((DEMO_DIR / "questions.yaml").read_text())
         say(

@@ -172,7 +172,11 @@ class GroundingCheck:
                 clause(subject.question).words - FILLER - _QUESTION_FORM if subject.question else frozenset()
             )
             standing: list[_Claim] = []
+            verbatim = {_plain(p[a:b]) for p in passages for a, b in sentence_spans(p)}
             for i, c in enumerate(claims):
+                if _plain(subject.text[c.start : c.end]) in verbatim:
+                    standing.append(c)  # a whole passage sentence, word for word, restates it
+                    continue
                 parts = _parts(subject.text[c.start : c.end], c.features, question)
                 if any(align(part, all_units, topic=topic).contradiction for part, topic in parts):
                     spans.setdefault("grounding.contradicted", []).append(Span(c.start, c.end))
@@ -200,6 +204,11 @@ class GroundingCheck:
             for code, s in sorted(spans.items())
         )
         return ValidatorResult(self.name, passed=not findings, findings=findings, checks=self.checks)
+
+
+def _plain(text: str) -> str:
+    """Lower case, one space between words, no closing punctuation: for word-for-word comparison."""
+    return " ".join(text.lower().split()).rstrip(".!?;: ")
 
 
 def _share(claim: Clause, passage_words: frozenset[str]) -> float:

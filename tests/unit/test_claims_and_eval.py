@@ -92,6 +92,24 @@ def test_a_figure_restated_in_another_unit_is_a_contradiction_even_when_another_
     assert terse.passed
 
 
+def test_a_whole_passage_sentence_restated_word_for_word_is_supported_but_not_a_cut_one() -> None:
+    out = (
+        "Roadside assistance does not cover running out of fuel more than once a year, "
+        "the cost of parts, or breakdowns caused by a car without a valid certificate."
+    )
+    home = "Standard roadside assistance covers breakdowns more than a quarter of a mile from your home."
+    limit = "Any single item is covered up to $2,000 unless it is listed in your schedule."
+    context = (ContextPassage("out", out), ContextPassage("home", home), ContextPassage("limit", limit))
+    check = grounding_validator()
+    whole = (
+        "Roadside assistance does not cover running out of fuel more than once a year, the cost of parts, "
+        "or breakdowns caused by a car without a valid certificate."
+    )
+    assert check.check(Subject(text=whole, context=context)).passed
+    cut = check.check(Subject(text="Any single item is covered up to $2,000.", context=context))
+    assert [f.code for f in cut.findings] == ["grounding.contradicted"]  # the dropped "unless" still counts
+
+
 def test_grounding_batch_embeds_once() -> None:
     import numpy as np
 
