@@ -42,14 +42,15 @@ def read_all(settings: Settings, topic: str, expect: int | None = None, timeout:
         consumer.close()
 
 
-def produce_prompts(settings: Settings, topic: str, n: int, id_prefix: str) -> None:
-    """n valid prompt envelopes (ids <id_prefix><i>), written raw and acknowledged by all replicas."""
+def produce_prompts(settings: Settings, topic: str, n: int, id_prefix: str, start: int = 0) -> None:
+    """n valid prompt envelopes (ids <id_prefix><i> from i = start), written raw and acknowledged by all
+    replicas."""
     from confluent_kafka import Producer
 
     from engine.envelope import Envelope
 
     producer = Producer({**config.producer(settings), "acks": "all"})
-    for i in range(n):
+    for i in range(start, start + n):
         env = Envelope(type="prompt.requested", contract="prompts.requested@1", tenant="t",
                        payload={"question": f"q{i}", "user": "u"}, id=f"{id_prefix}{i}")  # fmt: skip
         producer.produce(topic, env.to_bytes(), key=str(i).encode())

@@ -15,11 +15,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from confluent_kafka import TopicPartition
 from prometheus_client import REGISTRY
 
 from engine.app import pass_through
 from engine.pipeline.membership import DuplicateInstance
-from engine.pipeline.processor import TransactionalProcessor
+from engine.pipeline.processor import BatchObserver, TransactionalProcessor
 from engine.settings import Settings
 from tests.kafka_helpers import kafka_env, produce_prompts, read_all, wait_for_count
 
@@ -66,7 +67,7 @@ def test_two_members_rebalance_under_load_without_loss_or_duplicates_and_lag_dra
 ) -> None:
     n = 600
     source, target = test_settings.topics.prompts_requested, test_settings.topics.prompts_admitted
-    produce_prompts(test_settings, source, n, "m")
+    produce_prompts(test_settings, source, n // 2, "m")
     stop = threading.Event()
     one = _slowed(pass_through(test_settings.model_copy(update={"batch_size": 20}), source, target), 0.3)
     threads = [_start(one, stop)]
@@ -78,7 +79,19 @@ def test_two_members_rebalance_under_load_without_loss_or_duplicates_and_lag_dra
             ),
             0.3,
         )
+        joined = threading.Event()
+
+        class Joined(BatchObserver):
+            def assigned(self, partitions: list[TopicPartition]) -> None:
+                if partitions:
+                    joined.set()
+
+        two.observers.append(Joined())
         threads.append(_start(two, stop))  # joins mid-stream: the group rebalances under load
+        # The second half goes out once the second member holds partitions, so it has work to share
+        # however long a loaded machine takes to rebalance (the first may have drained the first half).
+        assert joined.wait(90), "the second member was never assigned a partition"
+        produce_prompts(test_settings, source, n // 2, "m", start=n // 2)
         records = read_all(test_settings, test_settings.topics.prompts_admitted, expect=n, timeout=120)
         group = test_settings.group("passthrough")
 
