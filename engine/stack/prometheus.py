@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import urllib.request
 from pathlib import Path
@@ -12,62 +10,20 @@ import yaml
 
 from engine.errors import StackError
 from engine.settings import REPO_ROOT
-from engine.stack import process
+from engine.stack import apt, process
 
 PROMETHEUS = Path("/usr/bin/prometheus")
 PROMTOOL = Path("/usr/bin/promtool")
 RULES_DIR = REPO_ROOT / "dashboards" / "prometheus"
-POLICY_RC = Path("/usr/sbin/policy-rc.d")
-# Exit code 101 tells invoke-rc.d "action forbidden": the package installs without starting its service.
-_NO_SERVICES = "#!/bin/sh\n# written by governor while installing prometheus; removed afterwards\nexit 101\n"
-_APT_LOCK_WAIT = ["-o", "DPkg::Lock::Timeout=300"]
 
 
 def install() -> tuple[Path, Path]:
     """Install Debian's `prometheus` package once, without starting its service; (prometheus, promtool)."""
-    if PROMETHEUS.exists() and PROMTOOL.exists():
-        return PROMETHEUS, PROMTOOL
-    if shutil.which("apt-get") is None:
-        raise StackError(
-            f"{PROMETHEUS} is missing and apt-get is not available: install Prometheus 2.x so that "
-            f"{PROMETHEUS} and {PROMTOOL} exist"
-        )
-    wrote_policy = _forbid_service_start()
-    try:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive", "RUNLEVEL": "1"}
-        _apt(["apt-get", *_APT_LOCK_WAIT, "update"], env)
-        _apt(["apt-get", *_APT_LOCK_WAIT, "install", "-y", "--no-install-recommends", "prometheus"], env)
-    finally:
-        if wrote_policy:
-            POLICY_RC.unlink(missing_ok=True)
+    if not (PROMETHEUS.exists() and PROMTOOL.exists()):
+        apt.install_packages(["prometheus"], "Prometheus")
     if not (PROMETHEUS.exists() and PROMTOOL.exists()):
         raise StackError(f"apt-get installed 'prometheus' but {PROMETHEUS} or {PROMTOOL} is still missing")
     return PROMETHEUS, PROMTOOL
-
-
-def _forbid_service_start() -> bool:
-    """Put a policy-rc.d in place unless one exists; True when we wrote it (and must remove it)."""
-    if POLICY_RC.exists():
-        return False
-    try:
-        POLICY_RC.write_text(_NO_SERVICES)
-        POLICY_RC.chmod(0o755)
-    except OSError:
-        return False  # not root: apt-get will fail below with its own clear message
-    return True
-
-
-def _apt(argv: list[str], env: dict[str, str]) -> None:
-    try:
-        result = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=900)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise StackError(f"installing Prometheus: `{' '.join(argv)}` failed: {exc}") from exc
-    if result.returncode != 0:
-        tail = (result.stdout + result.stderr)[-2000:]
-        raise StackError(
-            f"installing Prometheus: `{' '.join(argv)}` exited {result.returncode} "
-            f"(needs root and Debian's package index):\n{tail}"
-        )
 
 
 def version(binary: Path) -> str:
