@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Literal
 
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
 from engine.errors import GovernorError
 from engine.kafka import config
@@ -16,6 +16,12 @@ from engine.pipeline.records import Record
 from engine.settings import Settings
 
 Start = Literal["beginning", "end"] | Mapping[tuple[str, int], int]
+# What a broker answers while leadership of a new or moved partition propagates.
+_METADATA_LAG = (
+    KafkaError.NOT_LEADER_FOR_PARTITION,
+    KafkaError.LEADER_NOT_AVAILABLE,
+    KafkaError.UNKNOWN_TOPIC_OR_PART,
+)
 
 
 class RangeUnreadable(GovernorError):
@@ -65,9 +71,19 @@ class TopicReader:
         self._consumer.assign(assignment)
 
     def bounds(self, topic: str, partition: int) -> tuple[int, int]:
-        """The partition's low and high watermarks now."""
-        low, high = self._consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
-        return int(low), int(high)
+        """The partition's low and high watermarks now. Right after a topic is created or its leader
+        moves, a broker may answer NOT_LEADER until metadata catches up: retriable errors are retried."""
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                low, high = self._consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+                return int(low), int(high)
+            except KafkaException as exc:
+                error = exc.args[0]
+                passing = error.code() in _METADATA_LAG or error.retriable()
+                if not passing or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
     def bound(self, topic: str, partition: int, end: int) -> None:
         """Stop reading this partition at `end` (exclusive) instead of its watermark."""
