@@ -93,6 +93,10 @@ def fake_server() -> Iterator[Callable[..., FakeServer]]:
                     state.max_in_flight = max(state.max_in_flight, state.in_flight)
                 try:
                     time.sleep(reply.delay_s)
+                    # Done before the reply goes out: once it has, the client may send its next request
+                    # before this thread runs again, and that must not count as a third in flight.
+                    with state.lock:
+                        state.in_flight -= 1
                     raw = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
                     self.send_response(reply.status)
                     for name, value in reply.headers.items():
@@ -102,9 +106,6 @@ def fake_server() -> Iterator[Callable[..., FakeServer]]:
                     self.wfile.write(raw)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeout test)
-                finally:
-                    with state.lock:
-                        state.in_flight -= 1
 
             def log_message(self, *_: Any) -> None:
                 pass
