@@ -8,8 +8,6 @@ envelopes under the topics' contracts.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -18,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import StackError
-from engine.stack import process
+from engine.stack import maven, process
 from engine.stack.kafka import KAFKA_VERSION, LOG4J_VERSION, SLF4J_VERSION
 
 DEBEZIUM_VERSION = "3.6.1.Final"
@@ -76,32 +74,7 @@ class ConnectorSource:
 def install(cache: Path) -> Path:
     """Fetch Connect's and Debezium's jars once; returns the libs folder."""
     home = cache / f"connect-{KAFKA_VERSION}-debezium-{DEBEZIUM_VERSION}"
-    libs = home / "libs"
-    if (home / ".complete").exists():
-        return libs
-    for tool in ("java", "mvn"):
-        if shutil.which(tool) is None:
-            raise StackError(f"'{tool}' is not on PATH: install Java 17 and Maven to run Kafka Connect")
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "pom.xml").write_text(_POM)
-    (home / "log4j2.properties").write_text(_LOG4J2)
-    shutil.rmtree(libs, ignore_errors=True)
-    cmd = [
-        "mvn",
-        "-q",
-        "-B",
-        "dependency:copy-dependencies",
-        "-DincludeScope=runtime",
-        f"-DoutputDirectory={libs}",
-    ]
-    result = subprocess.run(cmd, cwd=home, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise StackError(
-            f"mvn could not fetch Kafka Connect {KAFKA_VERSION} with Debezium {DEBEZIUM_VERSION} "
-            f"({home / 'pom.xml'}):\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
-        )
-    (home / ".complete").write_text(DEBEZIUM_VERSION)
-    return libs
+    return maven.fetch(home, _POM, _LOG4J2, f"Kafka Connect {KAFKA_VERSION} with Debezium {DEBEZIUM_VERSION}")
 
 
 def worker_properties(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import StackError
-from engine.stack import credentials, process
+from engine.stack import credentials, maven, process
 
 KAFKA_VERSION = "4.1.1"
 SCALA_VERSION = "2.13"
@@ -57,32 +57,7 @@ class BrokerNode:
 
 def install(cache: Path) -> Path:
     """Fetch the broker's jars once; returns the libs folder. A second call costs nothing."""
-    home = cache / f"kafka-{KAFKA_VERSION}"
-    libs = home / "libs"
-    if (home / ".complete").exists():
-        return libs
-    for tool in ("java", "mvn"):
-        if shutil.which(tool) is None:
-            raise StackError(f"'{tool}' is not on PATH: install Java 17 and Maven to run the local Kafka")
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "pom.xml").write_text(_POM)
-    (home / "log4j2.properties").write_text(_LOG4J2)
-    shutil.rmtree(libs, ignore_errors=True)
-    cmd = [
-        "mvn",
-        "-q",
-        "-B",
-        "dependency:copy-dependencies",
-        "-DincludeScope=runtime",
-        f"-DoutputDirectory={libs}",
-    ]
-    result = subprocess.run(cmd, cwd=home, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise StackError(
-            f"mvn could not fetch Kafka {KAFKA_VERSION}:\n{result.stdout[-2000:]}{result.stderr[-2000:]}"
-        )
-    (home / ".complete").write_text(KAFKA_VERSION)
-    return libs
+    return maven.fetch(cache / f"kafka-{KAFKA_VERSION}", _POM, _LOG4J2, f"Kafka {KAFKA_VERSION}")
 
 
 def _java(libs: Path, heap_mb: int) -> list[str]:
