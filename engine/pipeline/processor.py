@@ -22,7 +22,7 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, Topi
 
 from engine import metrics
 from engine.errors import GovernorError
-from engine.kafka import config
+from engine.kafka import access, config
 from engine.pipeline import membership
 from engine.pipeline.lag import LagReporter
 from engine.pipeline.records import Output, Record
@@ -87,6 +87,7 @@ class TransactionalProcessor:
         # Static membership under the same id as the transactional producer: a restarted member takes
         # its predecessor's place at once instead of waiting out the session timeout. A live member
         # holding the id is refused here, before init_transactions would fence it.
+        access.check_login(settings)  # a refused login is named now, not a timeout 30 s later
         membership.claim(settings, self.group, instance, SESSION_TIMEOUT_MS / 1000)
         member = {"group.instance.id": instance, "session.timeout.ms": SESSION_TIMEOUT_MS}
         lag = LagReporter(self.group).consumer_settings()
@@ -94,7 +95,10 @@ class TransactionalProcessor:
             config.consumer(settings, self.group, **{**member, **lag, **(consumer_overrides or {})})
         )
         self.producer = Producer(config.transactional_producer(settings, instance))
-        self.producer.init_transactions(30)
+        try:
+            self.producer.init_transactions(30)
+        except KafkaException as exc:
+            raise access.refusal(settings, exc.args[0], instance, "WRITE") or exc from None
         metrics.prime_stage(stage, gate=stage if stage in ("admission", "release") else None)
         # Metric children looked up once, not per message.
         self._consumed = _children(lambda topic: metrics.MESSAGES_IN.labels(stage, topic))
@@ -178,7 +182,7 @@ class TransactionalProcessor:
         try:
             self._commit(messages, outputs)
         except KafkaException as exc:
-            self._transaction_failed(messages, exc)
+            self._transaction_failed(messages, outputs, exc)
             return 0
         # The transaction is committed: nothing below may abort it or produce the batch again.
         self._failed_transactions = 0
@@ -202,8 +206,12 @@ class TransactionalProcessor:
         self._sleep(self._backoff)
         self._backoff = min(self._backoff * 2, MAX_BACKOFF_SECONDS)
 
-    def _transaction_failed(self, messages: list[Record], exc: KafkaException) -> None:
+    def _transaction_failed(self, messages: list[Record], outputs: list[Output], exc: KafkaException) -> None:
         err = exc.args[0]
+        denied = access.refusal(self.settings, err, access.topics_named(o.topic for o in outputs), "WRITE")
+        if denied is not None:  # an ACL will not change by retrying: exit now, naming what was refused
+            self._abort(messages)
+            raise denied from None
         if err.fatal() or err.code() in (KafkaError._FENCED, KafkaError.PRODUCER_FENCED):
             self._transactions["fatal"].inc()
             raise exc
@@ -245,9 +253,17 @@ class TransactionalProcessor:
                 good.append(Record.of(msg))
             elif err.fatal():
                 raise KafkaException(err)
+            elif (denied := access.refusal(self.settings, err, self._resource(err))) is not None:
+                raise denied
             else:
                 log.warning("stage=%s consumer error: %s", self.stage, err)
         return good
+
+    def _resource(self, err: KafkaError) -> str:
+        """What a consumer's authorization error was about: its group, else its topics."""
+        if err.code() == KafkaError.GROUP_AUTHORIZATION_FAILED:
+            return self.group
+        return access.topics_named(self.topics)
 
     def _commit(self, messages: list[Record], outputs: list[Output]) -> None:
         self.producer.begin_transaction()

@@ -20,6 +20,7 @@ from confluent_kafka.admin import (
 
 from engine.contracts.registry import ContractRegistry
 from engine.errors import GovernorError
+from engine.kafka import access
 from engine.kafka.admin import admin
 from engine.settings import Settings
 from engine.trust.acl import Acl, Plan, desired, managed, plan, principals
@@ -65,7 +66,7 @@ def _name(value: object) -> str:
 
 
 def _who(settings: Settings) -> str:
-    return f"principal {settings.sasl_username or '(anonymous)'}"
+    return f"principal {access.principal(settings)}"
 
 
 def existing(settings: Settings, timeout: float = 30) -> set[Acl]:

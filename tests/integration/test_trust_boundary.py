@@ -13,8 +13,10 @@ from engine.client import ApprovalRefused, GovernorClient
 from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
-from engine.kafka import config
+from engine.kafka import access, config
+from engine.pipeline.processor import TransactionalProcessor
 from engine.pipeline.publish import GovernedProducer
+from engine.pipeline.records import Output
 from engine.settings import Settings
 from engine.stack import credentials
 from engine.trust import cluster
@@ -200,3 +202,30 @@ def test_opa_answers_401_without_the_token_and_refuses_policy_writes(test_settin
     put = requests.put(f"{url}/v1/policies/rogue", data=rogue, headers=bearer, timeout=5)
     assert put.status_code in (401, 403), "policies load from policies/ only, never by PUT"
     assert requests.get(f"{url}/health", timeout=5).status_code == 200
+
+
+def test_a_refused_login_names_the_principal_at_once(test_settings: Settings) -> None:
+    wrong = test_settings.model_copy(update=kafka_login("release", "not-the-password"))
+    with pytest.raises(access.AccessDenied) as refused:
+        access.check_login(wrong)  # a librdkafka timeout would be a GovernorError saying "did not answer"
+    assert "refused the login of principal release" in str(refused.value)
+    assert "not-the-password" not in str(refused.value)
+
+
+def test_a_stage_refused_by_an_acl_stops_and_names_the_principal_and_operation(
+    test_settings: Settings, acls: ContractRegistry, principal: Principal
+) -> None:
+    topics, infer = test_settings.topics, principal("infer")
+    # Another stage's transactional id.
+    with pytest.raises(access.AccessDenied, match=r"principal infer: WRITE transactional id \S*admission"):
+        TransactionalProcessor(infer, "admission", [topics.prompts_admitted], lambda records: [])
+    # A topic its contract does not let it read.
+    reading = TransactionalProcessor(infer, "infer", [topics.prompts_requested], lambda records: [])
+    with pytest.raises(access.AccessDenied, match=rf"principal infer: READ topic {topics.prompts_requested}"):
+        reading.run(idle_exit_seconds=60)
+    # Its own input, but an output outside its contract's producers: refused at commit, not retried.
+    _written_to_partition_0(test_settings, topics.prompts_admitted)
+    approve = [Output(topics.answers_approved, b"{}")]
+    writing = TransactionalProcessor(infer, "infer", [topics.prompts_admitted], lambda records: approve)
+    with pytest.raises(access.AccessDenied, match=rf"principal infer: WRITE topic {topics.answers_approved}"):
+        writing.run(idle_exit_seconds=60)

@@ -18,6 +18,7 @@ from engine.audit.writer import AuditWriter, parse_head
 from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
 from engine.errors import InfrastructureUnavailable
+from engine.kafka.access import AccessDenied
 from engine.models.embeddings import EmbeddingTimeout
 from engine.pipeline import processor as processor_module
 from engine.pipeline.lag import lags
@@ -226,16 +227,27 @@ def test_offsets_carry_the_observers_metadata_and_committed_hooks_run_after_the_
 
 
 def test_a_transaction_that_keeps_failing_ends_the_member_naming_the_cause() -> None:
-    refused = KafkaError(KafkaError.TOPIC_AUTHORIZATION_FAILED, "dlq: not authorized")
+    too_large = KafkaError(KafkaError.MSG_SIZE_TOO_LARGE, "audit record too large")
     batches = [_records(2) for _ in range(10)]
-    producer = FakeProducer([refused] * 10)
+    producer = FakeProducer([too_large] * 10)
     consumer = FakeConsumer(batches)
     proc = _processor(producer, consumer, [])
-    with pytest.raises(TransactionFailing, match="TOPIC_AUTHORIZATION_FAILED"):
+    with pytest.raises(TransactionFailing, match="MSG_SIZE_TOO_LARGE"):
         for _ in range(10):
             proc.process_batch()
     assert producer.calls.count("abort") == processor_module.MAX_FAILED_TRANSACTIONS
     assert consumer.seeks and set(consumer.seeks) == {(0, 0)}
+
+
+def test_an_acl_refusal_ends_the_member_at_once_naming_principal_and_operation() -> None:
+    refused = KafkaError(KafkaError.TOPIC_AUTHORIZATION_FAILED, "dlq: not authorized")
+    producer = FakeProducer([refused] * 10)
+    consumer = FakeConsumer([_records(2) for _ in range(10)])
+    proc = _processor(producer, consumer, [])  # its handler writes to topic "out"
+    with pytest.raises(AccessDenied, match=r"principal \(anonymous\): WRITE topic out \(TOPIC_AUTHORIZATION"):
+        proc.process_batch()
+    assert producer.calls.count("abort") == 1  # retrying cannot change an ACL: no second attempt
+    assert consumer.seeks == [(0, 0)]  # rewound: the next member starts from the same offset
 
 
 def test_close_aborts_a_transaction_left_open() -> None:
