@@ -11,7 +11,7 @@ from typing import Literal
 from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
 
 from engine.errors import GovernorError
-from engine.kafka import config
+from engine.kafka import access, config
 from engine.pipeline.records import Record
 from engine.settings import Settings
 
@@ -34,6 +34,7 @@ class TopicReader:
 
     def __init__(self, settings: Settings, purpose: str) -> None:
         group = f"{settings.group_prefix}.{purpose}.{uuid.uuid4().hex[:8]}"
+        self._settings = settings
         self._consumer = Consumer(config.consumer(settings, group))
         self._starts: dict[tuple[str, int], int] = {}
         self._ends: dict[tuple[str, int], int] = {}
@@ -82,7 +83,7 @@ class TopicReader:
                 error = exc.args[0]
                 passing = error.code() in _METADATA_LAG or error.retriable()
                 if not passing or time.monotonic() > deadline:
-                    raise
+                    raise access.refusal(self._settings, error, topic) or exc from None
                 time.sleep(0.2)
 
     def bound(self, topic: str, partition: int, end: int) -> None:
