@@ -25,7 +25,7 @@ from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
 from engine.pipeline.publish import GovernedProducer
 from engine.settings import REPO_ROOT, STAGES, Settings
-from engine.stack import postgres
+from engine.stack import local, postgres
 
 DEMO_DIR = REPO_ROOT / "demo"
 
@@ -54,14 +54,15 @@ def corpus_events(corpus: Path) -> list[Envelope]:
 
 
 class StageThreads:
-    """Every stage as a thread of this process (they share one embedding model, LLM and vector store)."""
+    """Every stage as a thread of this process (they share one embedding model, LLM and vector store),
+    each logged in as its own principal on the local stack, so the contracts' ACLs are all it has."""
 
     def __init__(
         self, settings: Settings, registry: ContractRegistry, stages: tuple[str, ...] = STAGES
     ) -> None:
         self.stop = threading.Event()
         self.errors: list[str] = []
-        self.processors = {name: app.stage(name, settings, registry) for name in stages}
+        self.processors = {name: app.stage(name, local.login_as(settings, name), registry) for name in stages}
         self.threads = [threading.Thread(target=self._run, args=(n,), daemon=True, name=n) for n in stages]
 
     def _run(self, name: str) -> None:

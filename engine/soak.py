@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from confluent_kafka import Consumer, Producer, TopicPartition
+from pydantic import SecretStr
 
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
@@ -28,8 +29,9 @@ from engine.kafka import config
 from engine.kafka.admin import ensure_topics
 from engine.models.scripted import ScriptedModel
 from engine.settings import REPO_ROOT, Settings
-from engine.stack import kafka, local, opa, process
+from engine.stack import credentials, kafka, local, opa, process
 from engine.trust import identity, keys
+from engine.trust.provision import secure_local
 
 GROUNDED = "The excess for water damage claims is $500."
 CONTEXT = [
@@ -66,7 +68,8 @@ class SoakReport:
 
 
 class Members:
-    """Stage members as separate processes (`python -m engine run STAGE`), so kills are real."""
+    """Stage members as separate processes (`python -m engine run STAGE`), so kills are real; `logs` is
+    the stack's run folder, which also holds each stage principal's password."""
 
     def __init__(self, env: dict[str, str], logs: Path) -> None:
         self.env, self.logs = env, logs
@@ -75,6 +78,8 @@ class Members:
     def start(self, stage: str, instance: int) -> None:
         env = {
             **self.env,
+            "GOVERNOR_SASL_USERNAME": stage,
+            "GOVERNOR_SASL_PASSWORD": credentials.password(self.logs, stage),
             "GOVERNOR_INSTANCE_ID": str(instance),
             "GOVERNOR_METRICS_PORT": str(process.free_port()),
         }
@@ -124,15 +129,16 @@ class Outages:
         up()
         self.windows.append((what, start, end))
 
-    def covering(self, when: float, sent_at: float, needs_model: bool) -> str | None:
+    def covering(self, when: float, needed_model_at: Callable[[float], bool]) -> str | None:
         """The outage during which a decision stamped ``when`` could not have been made, if any. OPA
-        answers no decision from memory; the model's embeddings are cached by text, so only an input
-        sent after the model stopped (a text it never embedded) needs it. A second of margin at each
-        end: a decision stamped just as a service stopped was made before it stopped."""
+        answers no decision from memory; the model's embeddings are cached by text, so a decision needs
+        the model when its text had not been embedded before the outage began (`needed_model_at(start)`,
+        from the model's own log). A second of margin at each end: a decision stamped just as a service
+        stopped was made before it stopped."""
         for what, start, end in self.windows:
             if not start + 1 < when < end - 1:
                 continue
-            if what == "opa" or (what == "model" and needs_model and sent_at > start):
+            if what == "opa" or (what == "model" and needed_model_at(start)):
                 return what
         return None
 
@@ -148,19 +154,29 @@ def run(settings: Settings, duration: float, say: Callable[[str], None] = print)
     opa_binary, libs = opa.install(cache), kafka.install(cache)
     opa_port = int(state.opa_url.rsplit(":", 1)[1])
     suffix = str(int(time.time()))
-    soak = settings.model_copy(
-        update={
-            "bootstrap_servers": state.bootstrap_servers,
-            "opa_url": state.opa_url,
-            "group_prefix": f"soak-{suffix}",
-        }
+    opa_token = credentials.load(run_dir)[credentials.OPA_TOKEN]
+    soak = local.as_principal(
+        settings.model_copy(
+            update={
+                "bootstrap_servers": state.bootstrap_servers,
+                "opa_url": state.opa_url,
+                "opa_token": SecretStr(opa_token),
+                "group_prefix": f"soak-{suffix}",
+            }
+        ),
+        run_dir,
+        credentials.ADMIN,
     )
     registry = ContractRegistry.load(soak.contracts_dir, soak.topics)
     ensure_topics(soak, registry.topic_specs(), timeout=60)
+    secure_local(soak, run_dir)  # each member logs in as its stage, with the contracts' ACLs only
     env = {
         **os.environ,
         "GOVERNOR_BOOTSTRAP_SERVERS": state.bootstrap_servers,
+        "GOVERNOR_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+        "GOVERNOR_SASL_MECHANISM": "SCRAM-SHA-512",
         "GOVERNOR_OPA_URL": state.opa_url,
+        "GOVERNOR_OPA_TOKEN": opa_token,
         "GOVERNOR_GROUP_PREFIX": soak.group_prefix,
         "GOVERNOR_EMBEDDING_BACKEND": "openai",
         "GOVERNOR_EMBEDDING_URL": model.url,
@@ -228,7 +244,12 @@ def run(settings: Settings, duration: float, say: Callable[[str], None] = print)
     for cause, approved_at, gate in decisions:
         hit = None
         if approved_at is not None and cause in sent_at:
-            hit = outages.covering(approved_at, sent_at[cause], needs_model=gate == "release")
+            marker = f"plan {_word(int(cause[1:]))}" if gate == "release" else None  # the draft's own words
+
+            def needed_model_at(start: float, marker: str | None = marker) -> bool:
+                return marker is not None and not model.embedded_before(marker, start)
+
+            hit = outages.covering(approved_at, needed_model_at)
         if hit:
             report.approved_while_down += 1
             by_outage[f"{gate} during {hit}"] += 1

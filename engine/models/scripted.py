@@ -7,7 +7,9 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -38,6 +40,11 @@ class _Handler(BaseHTTPRequestHandler):
         body: dict[str, Any]
         if self.path.endswith("/embeddings"):
             texts = request.get("input") or []
+            embedded = getattr(self.server, "embedded", None)
+            if embedded is not None:  # when each text was first embedded: the soak's evidence
+                now = time.time()
+                for text in texts:
+                    embedded.setdefault(str(text), now)
             data = [{"index": i, "embedding": embedding(str(t))} for i, t in enumerate(texts)]
             body = {"model": "scripted", "data": data}
         else:
@@ -62,6 +69,13 @@ class ScriptedModel:
     def __init__(self, port: int = 0) -> None:
         self.port = port
         self._server: ThreadingHTTPServer | None = None
+        self.embedded: dict[str, float] = {}  # text -> wall-clock time it was first embedded
+
+    def embedded_before(self, fragment: str, when: float) -> bool:
+        """Whether some text holding ``fragment`` had been embedded before ``when`` (so a caller may have
+        its vector cached)."""
+        holds = re.compile(rf"\b{re.escape(fragment)}\b", re.IGNORECASE).search
+        return any(at < when and holds(text) for text, at in list(self.embedded.items()))
 
     @property
     def url(self) -> str:
@@ -69,6 +83,7 @@ class ScriptedModel:
 
     def start(self) -> ScriptedModel:
         self._server = ThreadingHTTPServer(("127.0.0.1", self.port), _Handler)
+        self._server.embedded = self.embedded  # type: ignore[attr-defined]  # read by the handler
         self.port = self._server.server_port
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self

@@ -191,6 +191,17 @@ def as_principal(settings: Settings, run_dir: Path, principal: str) -> Settings:
     )
 
 
+def login_as(settings: Settings, principal: str) -> Settings:
+    """`settings` logged in as `principal` when they point at the local stack that issued its credentials;
+    unchanged for any other cluster, where the operator's own settings say who logs in."""
+    state = StackState.load(settings.run_dir)
+    if state is None or settings.bootstrap_servers != state.bootstrap_servers:
+        return settings
+    if principal not in credentials.load(settings.run_dir):
+        return settings
+    return as_principal(settings, settings.run_dir, principal)
+
+
 def endpoints(settings: Settings, principal: str = credentials.ADMIN) -> Settings:
     """Settings whose unset Kafka and OPA endpoints point at the local stack, when one was started here,
     authenticated as `principal` unless credentials are set already. Resolved at the edge (the CLI), so
