@@ -7,7 +7,6 @@ authorization code met later into one `AccessDenied` that names the principal an
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from collections.abc import Iterable
@@ -19,12 +18,6 @@ from confluent_kafka.admin import AdminClient
 from engine.errors import GovernorError
 from engine.kafka import config
 from engine.settings import Settings
-
-# librdkafka's own lines during the login check ("SASL authentication error" every 300 ms): the check
-# says it once, in words; the lines stay available at debug level.
-_librdkafka = logging.getLogger("engine.kafka.librdkafka")
-_librdkafka.propagate = False
-_librdkafka.addHandler(logging.NullHandler())
 
 # What each refusal means, as the operation the principal attempted (Kafka's ACL vocabulary).
 _REFUSALS = {
@@ -81,7 +74,8 @@ def check_login(settings: Settings, timeout: float = 15.0) -> None:
         if err.code() in _LOGIN_FAILURES:
             refused.set()
 
-    conf: dict[str, Any] = {**config.common(settings), "error_cb": on_error, "logger": _librdkafka}
+    # No librdkafka log lines ("SASL authentication error" every 300 ms): the check says it once, in words.
+    conf: dict[str, Any] = {**config.common(settings), "error_cb": on_error, "log_level": 0}
     client = AdminClient(conf)
     deadline = time.monotonic() + timeout
     while True:
