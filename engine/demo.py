@@ -96,7 +96,7 @@ def wait_for_index(settings: Settings, doc_ids: set[str], timeout: float = 300) 
     raise TimeoutError(f"only {last} of {len(doc_ids)} documents were indexed after {timeout:.0f}s")
 
 
-def show(index: int, total: int, question: str, answer: Answer, expect: str = "") -> None:
+def show(index: int, total: int, question: str, answer: Answer, expect: str = "", note: str = "") -> None:
     say(f"\n[{index}/{total}] Q: {question}")
     if answer.outcome == "approved":
         text = (answer.text or "").replace("\n", "\n      ")
@@ -114,7 +114,11 @@ def show(index: int, total: int, question: str, answer: Answer, expect: str = ""
             f"  STOPPED {where} ({answer.seconds:.1f}s): "
             + "; ".join(f"{c} ({m})" for c, m in answer.reasons)
         )
-    if expect:
+    if expect == "approved" and answer.outcome != "approved":
+        # The gate judged this draft, not the question: a true answer is approved, this one was not.
+        source = f" ({note})" if note else ""
+        say(f"  (a true answer is approved{source}; the local model's answer was not one)")
+    elif expect:
         say(f"  (scripted as: {expect})")
 
 
@@ -172,7 +176,7 @@ def run(
                 say(f"\n[{i}/{len(script)}] Q: {item['question']}: {exc}")
                 continue
             answers.append(answer)
-            show(i, len(script), item["question"], answer, item.get("expect", ""))
+            show(i, len(script), item["question"], answer, item.get("expect", ""), item.get("note", ""))
 
         applications = [_application(item) for item in _jsonl(DEMO_DIR / "applications.jsonl")]
         say(
