@@ -22,6 +22,7 @@ from engine.gates.release import release_route
 from engine.gates.stage import GateHandler
 from engine.pipeline.handler import StageHandler
 from engine.pipeline.processor import Handler, TransactionalProcessor
+from engine.pipeline.status import StatusChannel
 from engine.policy.client import PolicyClient
 from engine.settings import STAGES, Settings
 from engine.trust.approvals import release_codec
@@ -205,6 +206,7 @@ def stage(
             embedder=embed_model,
             store=store,
             llm=model or llm(settings),
+            status=status_channel(name, settings, codec),
         )
         batch, consumer = batch_limits(settings)
         settings, inputs = settings.model_copy(update={"batch_size": batch}), [topics.prompts_admitted]
@@ -264,7 +266,13 @@ def _gate(name: str, settings: Settings, codec: GovernedCodec) -> GateHandler:
         audit=AuditWriter(settings, codec, name),
         policy_revision=policy_revision(policy),
         prefetch=_prefetch(settings) if name == "release" else None,
+        status=status_channel(name, settings, codec),
     )
+
+
+def status_channel(name: str, settings: Settings, codec: GovernedCodec) -> StatusChannel:
+    """Where a stage of a request's path (admission, infer, release) reports each step it takes."""
+    return StatusChannel(codec, settings.topics.requests_status, name)
 
 
 def _prefetch(settings: Settings) -> Callable[[list[Any]], None] | None:

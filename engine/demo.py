@@ -129,7 +129,7 @@ def run(
     serve_web: Callable[[Settings], str] | None = None,
 ) -> int:
     """The demo; `start_stack` starts (or reuses) Kafka and OPA and returns settings pointing at them;
-    `serve_web` starts the web application on them and returns its URL."""
+    `serve_web` starts the web application (logged in as the web-app principal) and returns its URL."""
     say("Governor demo: a governed RAG assistant and underwriting workflow for Harbor Mutual (fictional)\n")
     say(
         "1/7 starting the local stack: Kafka, OPA, PostgreSQL with the operational data, Kafka Connect with "

@@ -32,6 +32,7 @@ class Topics(BaseModel):
     answers_draft: str = "answers.draft"
     answers_approved: str = "answers.approved"
     answers_rejected: str = "answers.rejected"
+    requests_status: str = "requests.status"
     workflow_applications: str = "workflow.applications"
     workflow_facts: str = "workflow.facts"
     workflow_questions: str = "workflow.questions"

@@ -16,7 +16,8 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     stops: list[Callable[[], None]] = []
 
     def serve_web(pinned: Settings) -> str:
-        url, stop = server.start_in_thread(pinned, args.web_port)
+        # The demo's stack runs now: the web application logs in to it as web-app, not as the admin.
+        url, stop = server.start_in_thread(server.as_web_app(settings), args.web_port)
         stops.append(stop)
         return url
 

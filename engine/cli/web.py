@@ -7,21 +7,26 @@ import getpass
 import sys
 from pathlib import Path
 
-from engine.cli.common import InputError, Subparsers, positive_int
+from engine.cli.common import InputError, Subparsers, on_stack, positive_int
+from engine.cli.stack import bring_up
 from engine.settings import Settings
-from engine.stack import local
 
 
 def _users(args: argparse.Namespace) -> Path | None:
     return Path(args.users) if args.users else None
 
 
+def _on_kafka(settings: Settings) -> Settings:
+    """The configured Kafka, else the local stack (started, provisioned and secured when none runs)."""
+    if not on_stack(settings).bootstrap_servers:
+        bring_up(settings)
+    return settings
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     from engine.web import server
 
-    settings = local.endpoints(settings)
-    if not settings.bootstrap_servers:
-        settings, _ = local.started(settings)
+    settings = server.as_web_app(_on_kafka(settings))
     print(f"governor web: http://{args.host}:{args.port}/ (Ctrl-C stops)", flush=True)
     server.serve(settings, args.host, args.port, _users(args))
     return 0
@@ -49,12 +54,11 @@ def _hash(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _bench(args: argparse.Namespace, settings: Settings) -> int:
-    from engine.web import bench
+    from engine.web import bench, server
 
-    settings = local.endpoints(settings)
-    if not settings.bootstrap_servers:
-        settings, _ = local.started(settings)
-    return bench.run(settings, streams=args.streams)
+    settings = _on_kafka(settings)
+    # The bench makes its topics and writes the pipeline's records as the admin; its instance is the web app.
+    return bench.run(on_stack(settings), server.as_web_app(settings), streams=args.streams)
 
 
 def register(sub: Subparsers) -> None:

@@ -43,4 +43,6 @@ def admission_route(settings: Settings, identify: Identify | None = None) -> Rou
         question = masked(str(envelope.payload.get("question", "")), verdict)
         return topics.answers_rejected, rejection(envelope, verdict, "admission", question, None)
 
-    return Route(subject=prompt_subject, approved=approved, rejected=rejected, facts=facts)
+    return Route(
+        subject=prompt_subject, approved=approved, rejected=rejected, facts=facts, approved_step="admitted"
+    )

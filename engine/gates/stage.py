@@ -18,6 +18,7 @@ from engine.gates.policy_gate import GateItem, PolicyGate, Verdict
 from engine.pipeline.dead_letter import reason_for
 from engine.pipeline.handler import Emit, Inbound, Result, StageHandler
 from engine.pipeline.records import Output, Record
+from engine.pipeline.status import Reason, Status, Step
 from engine.policy.decision import POLICY_UNAVAILABLE
 from engine.validators.base import Subject
 
@@ -33,6 +34,9 @@ class Route:
     rejected: Callable[[Envelope, Verdict], tuple[str, Envelope]]
     # What the gate establishes from the record itself (its signature, not its payload) for the policy.
     facts: Callable[[Record], Mapping[str, Any]] | None = None
+    # The step an approval reports on the status channel; None where the approved record is the signal.
+    # A rejection always reports `blocked` with the verdict's reasons.
+    approved_step: Step | None = None
 
 
 @dataclass
@@ -70,8 +74,15 @@ class GateHandler(StageHandler):
         for item, verdict in zip(batch, verdicts, strict=True):
             make = self.route.approved if verdict.outcome == "approved" else self.route.rejected
             topic, event = make(item.envelope, verdict)
-            results.append(Result(emits=(Emit(topic, event),), context=verdict))
+            results.append(Result(emits=(Emit(topic, event),), status=self._status(verdict), context=verdict))
         return results
+
+    def _status(self, verdict: Verdict) -> Status | None:
+        if verdict.outcome == "approved":
+            step = self.route.approved_step
+            return Status(step, decision_id=verdict.decision_id) if step else None
+        reasons = tuple(Reason(r.code, r.message) for r in verdict.reasons)
+        return Status("blocked", reasons, decision_id=verdict.decision_id)
 
     def emitted(self, item: Inbound, result: Result) -> list[Output]:
         verdict = _verdict(result.context)

@@ -23,6 +23,7 @@ from engine.models.llm import (
 )
 from engine.models.vector_store import VectorStore
 from engine.pipeline.handler import Emit, Inbound, Result, StageHandler
+from engine.pipeline.status import Status
 from engine.prompts import RAG_ANSWER
 from engine.settings import Settings
 
@@ -54,7 +55,8 @@ class Inference(StageHandler):
                 code = "llm.rejected" if isinstance(exc, LLMRejected) else "llm.bad_response"
                 results.append(Result(error=LLMFailure(exc, code)))
                 continue
-            results.append(Result(emits=(Emit(self.settings.topics.answers_draft, draft),)))
+            drafting = Status("drafting", model=draft.payload["model"])
+            results.append(Result(emits=(Emit(self.settings.topics.answers_draft, draft),), status=drafting))
         return results
 
     def draft(self, prompt: Envelope) -> Envelope:

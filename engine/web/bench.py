@@ -1,9 +1,10 @@
 """`governor web bench --streams N`: one `governor web` process holding N concurrent event streams.
 
-On fresh topics (deleted afterwards): submit N questions through the API, open N event streams, then
-write an `admitted` and an approved record for each request straight to Kafka (no stages run: this
-measures the web tier, not the LLM) and time each stream from the write to its `released` event.
-The baseline, measured in the same run, is the same with a single stream.
+On fresh topics (deleted afterwards, with the contracts' ACLs for them): submit N questions through the
+API, open N event streams, then write an `admitted` status and a signed approval for each request straight
+to Kafka, as admission and the release gate would (no stages run: this measures the web tier, not the LLM),
+and time each stream from the write to its `released` event. The instance logs in as the web app. The
+baseline, measured in the same run, is the same with a single stream.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from dataclasses import dataclass
 
 import httpx
 
-from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
 from engine.envelope import Envelope, Trace
 from engine.errors import GovernorError
 from engine.kafka.admin import delete_topics, ensure_topics
 from engine.pipeline.publish import GovernedProducer
 from engine.settings import Settings, Topics
+from engine.trust import cluster
+from engine.trust.approvals import release_codec
 from engine.web import server
 
 TIMEOUT = 120.0
@@ -51,19 +53,25 @@ class Round:
         )
 
 
-def run(settings: Settings, streams: int = 200) -> int:
+def run(settings: Settings, web: Settings, streams: int = 200) -> int:
+    """`settings`: a login that may create topics and ACLs and write every topic (the local stack's admin);
+    `web`: the web app's login, for the instance."""
     suffix = uuid.uuid4().hex[:8]
     topics = Topics(**{name: f"{f.default}.bench-{suffix}" for name, f in Topics.model_fields.items()})
-    settings = settings.model_copy(update={"topics": topics, "group_prefix": f"bench-web-{suffix}"})
+    fresh = {"topics": topics, "group_prefix": f"bench-web-{suffix}"}
+    settings, web = settings.model_copy(update=fresh), web.model_copy(update=fresh)
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
     ensure_topics(settings, registry.topic_specs())
+    secured = web.sasl_username is not None and web.sasl_username != settings.sasl_username
+    if secured:  # the web app reads the bench's topics only with the contracts' ACLs for them
+        cluster.apply(settings, registry)
     port = _free_port()
-    instance = _start_instance(settings, port)
+    instance = _start_instance(web, port)
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_healthy(base)
         token = server.signer(settings).issue("demo", "bearer", 3600)
-        producer = GovernedProducer(settings, GovernedCodec(registry))
+        producer = GovernedProducer(settings, release_codec(settings, registry))
         baseline = asyncio.run(_round(base, token, producer, settings, 1))
         print(f"baseline {baseline.line()}", flush=True)
         loaded = asyncio.run(_round(base, token, producer, settings, streams))
@@ -75,6 +83,8 @@ def run(settings: Settings, streams: int = 200) -> int:
     finally:
         instance.terminate()
         instance.wait(15)
+        if secured:
+            cluster.apply(settings, ContractRegistry({}, {}))  # nothing wanted: the bench's ACLs go
         delete_topics(settings, [spec.name for spec in registry.topic_specs()])
 
 
@@ -87,11 +97,22 @@ def _free_port() -> int:
 
 
 def _start_instance(settings: Settings, port: int) -> subprocess.Popen[bytes]:
-    """A real `governor web` process, pointed at the bench's topics through the environment."""
+    """A real `governor web` process, pointed at the bench's topics, with the web app's login, through the
+    environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GOVERNOR_") or k == "GOVERNOR_CACHE"}
     env["GOVERNOR_CACHE"] = str(settings.cache_dir)
+    env["GOVERNOR_STACK_NAME"] = settings.stack_name
     env["GOVERNOR_BOOTSTRAP_SERVERS"] = settings.bootstrap_servers or ""
     env["GOVERNOR_GROUP_PREFIX"] = settings.group_prefix
+    env["GOVERNOR_SECURITY_PROTOCOL"] = settings.security_protocol
+    password, ca = settings.sasl_password, settings.ssl_ca_location
+    login = {
+        "GOVERNOR_SASL_MECHANISM": settings.sasl_mechanism,
+        "GOVERNOR_SASL_USERNAME": settings.sasl_username,
+        "GOVERNOR_SASL_PASSWORD": password.get_secret_value() if password else None,
+        "GOVERNOR_SSL_CA_LOCATION": str(ca) if ca else None,
+    }
+    env.update({k: v for k, v in login.items() if v is not None})
     for name in Topics.model_fields:
         env[f"GOVERNOR_TOPICS__{name.upper()}"] = getattr(settings.topics, name)
     argv = [sys.executable, "-m", "engine", "web", "--port", str(port)]
@@ -168,15 +189,22 @@ def _note(problem: str) -> None:
 
 
 def _write_outcomes(producer: GovernedProducer, settings: Settings, ids: list[str]) -> dict[str, float]:
-    """What admission and the release gate would write for each request; the write time per request."""
+    """What admission and the release gate would write for each request (the approval signed as the gate
+    signs it); the write time per request."""
     written: dict[str, float] = {}
     for rid in ids:
         trace = Trace(rid)
         admitted = Envelope(
-            type="prompt.admitted",
-            contract="prompts.admitted@1",
+            type="request.status",
+            contract="requests.status@1",
             tenant="acme-insurance",
-            payload={"question": "q?", "user": "demo", "decision_id": f"d-{rid}"},
+            payload={
+                "phase": "admission",
+                "status": "admitted",
+                "reasons": [],
+                "decision_id": f"d-{rid}",
+                "model": None,
+            },
             trace=trace,
         )
         approved = Envelope(
@@ -195,7 +223,7 @@ def _write_outcomes(producer: GovernedProducer, settings: Settings, ids: list[st
             trace=trace,
         )
         written[rid] = time.perf_counter()
-        producer.send(settings.topics.prompts_admitted, admitted, key=rid)
+        producer.send(settings.topics.requests_status, admitted, key=rid)
         producer.send(settings.topics.answers_approved, approved, key=rid)
     producer.flush()
     return written

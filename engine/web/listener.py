@@ -1,5 +1,6 @@
-"""One background consumer per web instance (read_committed, no group, no commits): reads every outcome
-topic from `lookback` seconds ago and fills the event hub with the events of web requests.
+"""One background consumer per web instance (read_committed, no group, no commits): reads the two topics the
+web-app principal may read, answers.approved and requests.status (see outcomes.py), from `lookback`
+seconds ago and fills the event hub with the events of web requests.
 
 Starting from a timestamp rather than committed offsets is what lets a second instance, or a restarted
 one, serve any request submitted within the lookback window: no state passes between instances.
@@ -74,11 +75,14 @@ class OutcomeListener:
             log.warning("web outcome skipped topic=%s error=%s", topic, type(exc).__name__)
             self.skipped += 1
             return False
+        if not events:
+            return False
         self.hub.publish(envelope.trace.trace_id, events)
         return True
 
     def _run(self) -> None:
-        group = f"{self._settings.group_prefix}.web.{uuid.uuid4().hex[:8]}"  # never joins: assign() only
+        # Never joins (assign() only), but named under the groups the web-app principal may use.
+        group = f"{self._settings.group(trust.APP_PRINCIPAL)}.listener.{uuid.uuid4().hex[:8]}"
         consumer = Consumer(config.consumer(self._settings, group))
         try:
             while not self._stop.is_set() and not self.assigned.is_set():

@@ -1,9 +1,10 @@
-"""Which topic gives which stream event: the one mapping to change when the web-app principal is limited
-to approved answers plus a status channel (issue 10).
+"""Which record gives which stream event. The web-app principal reads two topics only (issue 10):
 
-Today: prompts.admitted -> admitted; answers.draft -> drafting (the draft's text is never passed on);
-answers.approved -> released; answers.rejected -> blocked (admission or release); governance.dlq ->
-error (the reason code only: the dead letter's error text may quote model output).
+- answers.approved -> released (only with a valid release-gate signature; otherwise an error);
+- requests.status -> admitted, drafting, blocked (phase, the governance layer's reason codes and
+  messages, audit reference) or error (the stage and its reason code), as the stages report each step.
+
+Neither carries a draft, a rejected answer or a raw prompt: those topics stay closed to the web app.
 """
 
 from __future__ import annotations
@@ -25,15 +26,6 @@ _IMPLIED = {"drafting": ("admitted",), "release": ("admitted", "drafting"), "inf
 
 def _implied(step: str) -> list[StreamEvent]:
     return [StreamEvent(kind, {"implied": True}) for kind in _IMPLIED.get(step, ())]
-
-
-def _admitted(env: Envelope, value: bytes, headers: Headers) -> list[StreamEvent]:
-    p = env.payload
-    return [StreamEvent("admitted", {"question": p.get("question"), "audit_reference": p.get("decision_id")})]
-
-
-def _drafting(env: Envelope, value: bytes, headers: Headers) -> list[StreamEvent]:
-    return [*_implied("drafting"), StreamEvent("drafting", {"model": env.payload.get("model")})]
 
 
 def _released(verified: Verify) -> Mapper:
@@ -60,35 +52,31 @@ def _released(verified: Verify) -> Mapper:
     return released
 
 
-def _blocked(env: Envelope, value: bytes, headers: Headers) -> list[StreamEvent]:
-    p = env.payload
-    phase = str(p.get("gate", "release"))
-    data = {
-        "phase": phase,
-        "reasons": [{"code": r["code"], "message": r["message"]} for r in p.get("reasons", [])],
-        "audit_reference": p.get("decision_id"),
-    }
-    return [*_implied(phase), StreamEvent("blocked", data)]
+def status_events(payload: dict[str, Any]) -> list[StreamEvent]:
+    """The events of one status record's payload (as its contract lets through); none for a step the
+    page does not show."""
+    phase, step, reference = str(payload["phase"]), payload["status"], payload.get("decision_id")
+    if step == "admitted":
+        return [StreamEvent("admitted", {"audit_reference": reference})]
+    if step == "drafting":
+        return [*_implied("drafting"), StreamEvent("drafting", {"model": payload.get("model")})]
+    reasons = [{"code": str(r["code"]), "message": str(r["message"])} for r in payload["reasons"]]
+    if step == "blocked":
+        data = {"phase": phase, "reasons": reasons, "audit_reference": reference}
+        return [*_implied(phase), StreamEvent("blocked", data)]
+    if step == "error":
+        first = reasons[0] if reasons else {"code": "processing.error", "message": ""}
+        message = first["message"] or f"The {phase} stage could not process this request ({first['code']})."
+        data = {"phase": phase, "code": first["code"], "message": message, "audit_reference": reference}
+        return [*_implied(phase), StreamEvent("error", data)]
+    return []
 
 
-def _error(env: Envelope, value: bytes, headers: Headers) -> list[StreamEvent]:
-    p = env.payload
-    stage, code = str(p.get("stage", "unknown")), str(p.get("reason", "processing.error"))
-    data = {
-        "phase": stage,
-        "code": code,
-        "message": f"The {stage} stage could not process this request ({code}).",
-        "audit_reference": None,
-    }
-    return [*_implied(stage), StreamEvent("error", data)]
+def _status(env: Envelope, value: bytes, headers: Headers) -> list[StreamEvent]:
+    return status_events(env.payload)
 
 
 def mappers(topics: Topics, verified: Verify) -> dict[str, Mapper]:
-    """Topic name -> how its records become stream events (`verified`: the release signature check)."""
-    return {
-        topics.prompts_admitted: _admitted,
-        topics.answers_draft: _drafting,
-        topics.answers_approved: _released(verified),
-        topics.answers_rejected: _blocked,
-        topics.dlq: _error,
-    }
+    """Topic name -> how its records become stream events (`verified`: the release signature check).
+    These are the only topics the web app reads."""
+    return {topics.answers_approved: _released(verified), topics.requests_status: _status}

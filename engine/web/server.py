@@ -1,4 +1,7 @@
-"""Wiring and serving: one instance = the app, its outcome listener and its producer, under uvicorn."""
+"""Wiring and serving: one instance = the app, its outcome listener and its producer, under uvicorn.
+
+An instance logs in to Kafka as the web-app principal (`as_web_app`): it may write prompts.requested and
+read answers.approved and requests.status, nothing else."""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from engine.contracts.codec import GovernedCodec
 from engine.contracts.registry import ContractRegistry
 from engine.errors import GovernorError
 from engine.settings import REPO_ROOT, Settings
-from engine.web import keys
+from engine.stack import local
+from engine.web import keys, trust
 from engine.web.app import WebContext, create_app
 from engine.web.events import EventHub
 from engine.web.listener import OutcomeListener
@@ -23,6 +27,12 @@ from engine.web.tokens import TokenSigner
 from engine.web.users import UserDirectory
 
 DEMO_USERS = REPO_ROOT / "demo" / "users.yaml"
+
+
+def as_web_app(settings: Settings) -> Settings:
+    """Settings logged in as the web-app principal on the local stack, when one runs here and no Kafka is
+    configured; against an external cluster, the login configured (the operator's web-app credentials)."""
+    return local.endpoints(settings, trust.APP_PRINCIPAL)
 
 
 def signer(settings: Settings) -> TokenSigner:

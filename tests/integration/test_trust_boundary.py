@@ -94,27 +94,37 @@ def test_web_app_reads_approved_answers_and_nothing_else(
     test_settings: Settings, acls: ContractRegistry, principal: Principal
 ) -> None:
     topics = test_settings.topics
-    _written_to_partition_0(test_settings, topics.answers_approved)
     web_app = principal("web-app")
-    assert _read(web_app, topics.answers_approved) == b'{"approved": true}'
-    for topic in (topics.answers_draft, topics.answers_rejected, topics.dlq):
+    for topic in (topics.answers_approved, topics.requests_status):  # what the web app follows
+        _written_to_partition_0(test_settings, topic)
+        assert _read(web_app, topic) == b'{"approved": true}', topic
+    for topic in (topics.answers_draft, topics.answers_rejected, topics.dlq, topics.prompts_admitted):
         _written_to_partition_0(test_settings, topic)
         error = _read(web_app, topic)
         assert isinstance(error, KafkaError), f"web-app read {topic}"
         assert error.code() == KafkaError.TOPIC_AUTHORIZATION_FAILED, (topic, error)
-    denied = _write(web_app, topics.answers_approved)
-    assert denied is not None and denied.code() == KafkaError.TOPIC_AUTHORIZATION_FAILED
+    for topic in (topics.answers_approved, topics.requests_status):  # it can neither approve nor report
+        denied = _write(web_app, topic)
+        assert denied is not None and denied.code() == KafkaError.TOPIC_AUTHORIZATION_FAILED, topic
+    assert _write(web_app, topics.prompts_requested) is None
 
 
 def test_a_stage_writes_its_contracts_topics_only(
     test_settings: Settings, acls: ContractRegistry, principal: Principal
 ) -> None:
     infer = principal("infer")
-    assert _write(infer, test_settings.topics.answers_draft) is None
-    assert _write(infer, test_settings.topics.dlq) is None
+    for topic in (
+        test_settings.topics.answers_draft,
+        test_settings.topics.dlq,
+        test_settings.topics.requests_status,
+    ):
+        assert _write(infer, topic) is None, topic
     for topic in (test_settings.topics.answers_approved, test_settings.topics.audit):
         denied = _write(infer, topic)
         assert denied is not None and denied.code() == KafkaError.TOPIC_AUTHORIZATION_FAILED, topic
+    # A stage the status contract does not name as a producer cannot report a request's step.
+    denied = _write(principal("augment"), test_settings.topics.requests_status)
+    assert denied is not None and denied.code() == KafkaError.TOPIC_AUTHORIZATION_FAILED
 
 
 def test_a_client_without_credentials_gets_nothing(test_settings: Settings) -> None:

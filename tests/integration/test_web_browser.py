@@ -3,7 +3,9 @@ admission, infer and release stages, with a scripted OpenAI-compatible model in 
 
 A signed-in user sees a released answer with citations; a request for someone's personal data is
 blocked with the governance layer's reason; a reconnect mid-stream, to another instance, misses nothing.
-Screenshots are kept under out/screenshots/.
+The web application logs in as the web-app principal, with the contracts' ACLs for the test's topics:
+it follows every step from answers.approved and requests.status alone. Screenshots are kept under
+out/screenshots/.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ from engine.envelope import Envelope
 from engine.kafka.admin import delete_topics, ensure_topics
 from engine.pipeline.publish import GovernedProducer
 from engine.settings import Settings, Topics
+from engine.stack import credentials
+from engine.trust import cluster
+from engine.web import trust
 from engine.web.server import start_in_thread
 from tests.browser_helpers import chrome, screenshot
 from tests.kafka_helpers import kafka_login
@@ -80,7 +85,17 @@ class _ScriptedModel(BaseHTTPRequestHandler):
 @dataclass(frozen=True)
 class Pipeline:
     settings: Settings
+    web: Settings  # the web application's login
     url: str
+
+
+def _web_app(settings: Settings, stack_endpoints: dict[str, str]) -> Settings:
+    """The web-app principal's login on the project's stack; an external cluster's tests name one super
+    user only, so there the web app runs as that user."""
+    if not stack_endpoints["run_dir"]:
+        return settings
+    password = credentials.password(Path(stack_endpoints["run_dir"]), trust.APP_PRINCIPAL)
+    return settings.model_copy(update=kafka_login(trust.APP_PRINCIPAL, password))
 
 
 @pytest.fixture(scope="module")
@@ -103,6 +118,8 @@ def pipeline(stack_endpoints: dict[str, str]) -> Iterator[Pipeline]:
     )
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
     ensure_topics(settings, registry.topic_specs())
+    cluster.apply(settings, registry)  # what the contracts allow each principal on these topics
+    web = _web_app(settings, stack_endpoints)
     producer = GovernedProducer(settings, GovernedCodec(registry))
     store = app.vector_store(settings, app.embedder(settings).dimension)
     try:
@@ -117,13 +134,14 @@ def pipeline(stack_endpoints: dict[str, str]) -> Iterator[Pipeline]:
             while store.document_versions() != {"cooling": 1, "water": 1}:
                 assert time.monotonic() < deadline, "documents were not indexed"
                 time.sleep(0.3)
-            url, stop = start_in_thread(settings, port=0)
+            url, stop = start_in_thread(web, port=0)
             try:
-                yield Pipeline(settings, url)
+                yield Pipeline(settings, web, url)
             finally:
                 stop()
     finally:
         model.shutdown()
+        cluster.apply(settings, ContractRegistry({}, {}))  # nothing wanted: the test's ACLs go
         delete_topics(settings, [spec.name for spec in registry.topic_specs()])
         shutil.rmtree(str(settings.vector_store_path), ignore_errors=True)
 
@@ -207,14 +225,14 @@ def test_a_reconnect_mid_stream_to_another_instance_misses_no_event(
     pipeline: Pipeline, browser: WebDriver
 ) -> None:
     port = _free_port()
-    url, stop_first = start_in_thread(pipeline.settings, port=port)
+    url, stop_first = start_in_thread(pipeline.web, port=port)
     _ScriptedModel.delay = 6.0  # a slow model: the first instance goes away between admitted and drafting
     try:
         sign_in(browser, url)
         ask(browser, "How long is the cooling-off period for a new policy?")
         wait(browser, lambda d: event_log(d) == [("1", "admitted")], 60)
         stop_first()
-        second_url, stop_second = start_in_thread(pipeline.settings, port=port)
+        second_url, stop_second = start_in_thread(pipeline.web, port=port)
         try:
             assert second_url == url
             assert outcome(browser) == "outcome released"

@@ -181,14 +181,68 @@ def test_outcome_records_become_events_and_other_traces_are_ignored(tmp_path: Pa
     assert listener.skipped == 1
 
 
+def _status(
+    rid: str, phase: str, step: str, reasons: list[dict[str, str]] | None = None, **extra: object
+) -> Envelope:
+    payload = {"phase": phase, "status": step, "reasons": reasons or [], "decision_id": None, "model": None}
+    return Envelope(type="request.status", contract="requests.status@1", tenant="acme-insurance",
+                    payload={**payload, **extra}, trace=Trace(rid))  # fmt: skip
+
+
 def test_an_admission_block_is_the_only_event_and_carries_the_rules_words() -> None:
     listener, codec, settings = _listener()
     rid = RequestIds(b"k" * 32).new(User("demo", "acme-insurance"))
     reason = {"code": "request.personal_data", "message": "The prompt asks for personal data about a person."}
-    rejected = Envelope(type="answer.rejected", contract="answers.rejected@1", tenant="acme-insurance",
-                        payload={"gate": "admission", "question": "q", "answer": None, "reasons": [reason],
-                                 "decision_id": "dec-1"}, trace=Trace(rid))  # fmt: skip
-    listener.take(settings.topics.answers_rejected, *codec.encode(settings.topics.answers_rejected, rejected))
+    blocked = _status(rid, "admission", "blocked", [reason], decision_id="dec-1")
+    assert listener.take(
+        settings.topics.requests_status, *codec.encode(settings.topics.requests_status, blocked)
+    )
     [event] = listener.hub.events(rid)
     assert (event.id, event.kind) == (3, "blocked")
     assert event.data == {"phase": "admission", "reasons": [reason], "audit_reference": "dec-1"}
+
+
+def test_status_records_become_the_steps_and_later_steps_imply_earlier_ones() -> None:
+    listener, codec, settings = _listener()
+    topic, ids = settings.topics.requests_status, RequestIds(b"k" * 32)
+    user = User("demo", "acme-insurance")
+
+    def take(envelope: Envelope) -> list[tuple[int, str, dict[str, object]]]:
+        assert listener.take(topic, *codec.encode(topic, envelope))
+        return [(e.id, e.kind, e.data) for e in listener.hub.events(envelope.trace.trace_id)]
+
+    rid = ids.new(user)
+    assert take(_status(rid, "admission", "admitted", decision_id="a-1")) == [
+        (1, "admitted", {"audit_reference": "a-1"})
+    ]
+    assert take(_status(rid, "infer", "drafting", model="tiny")) == [
+        (1, "admitted", {"audit_reference": "a-1"}),
+        (2, "drafting", {"model": "tiny"}),
+    ]
+    late = ids.new(user)  # the drafting step read first: admission is implied
+    assert take(_status(late, "infer", "drafting", model="tiny"))[0] == (1, "admitted", {"implied": True})
+    ungrounded = {"code": "grounding.unsupported", "message": "The answer says what its sources do not."}
+    release = take(_status(ids.new(user), "release", "blocked", [ungrounded], decision_id="r-1"))
+    assert [k for _, k, _ in release] == ["admitted", "drafting", "blocked"]
+    assert release[-1][2] == {"phase": "release", "reasons": [ungrounded], "audit_reference": "r-1"}
+    failed = {
+        "code": "llm.rejected",
+        "message": "The infer stage could not process this request (llm.rejected).",
+    }
+    error = take(_status(ids.new(user), "infer", "error", [failed]))
+    assert [k for _, k, _ in error] == ["admitted", "error"]
+    assert error[-1][2] == {"phase": "infer", "code": "llm.rejected", "message": failed["message"],
+                            "audit_reference": None}  # fmt: skip
+
+
+def test_the_listener_reads_approvals_and_statuses_only() -> None:
+    listener, codec, settings = _listener()
+    t = settings.topics
+    assert set(listener._mappers) == {t.answers_approved, t.requests_status}
+    rid = RequestIds(b"k" * 32).new(User("demo", "acme-insurance"))
+    reason = [{"code": "request.personal_data", "message": "m"}]
+    rejected = Envelope(type="answer.rejected", contract="answers.rejected@1", tenant="acme-insurance",
+                        payload={"gate": "admission", "question": "q", "answer": None, "reasons": reason,
+                                 "decision_id": "dec-1"}, trace=Trace(rid))  # fmt: skip
+    assert not listener.take(t.answers_rejected, *codec.encode(t.answers_rejected, rejected))
+    assert listener.hub.events(rid) == []
