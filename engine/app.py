@@ -216,8 +216,9 @@ def stage(
 
         risk = PerilRiskModel(settings.cache_dir)
         handler = Underwriting(
-            name, codec, topics.dlq, settings=settings, llm=model or llm(settings), risk=risk
-        )
+            name, codec, topics.dlq, settings=settings, llm=model or llm(settings), risk=risk,
+            status=status_channel(name, settings, codec),
+        )  # fmt: skip
         inputs = [topics.workflow_applications, topics.workflow_facts]
         # Each step waits on the LLM: small batches, and a poll interval above their worst case.
         settings, consumer = settings.model_copy(update={"batch_size": 2}), {"max.poll.interval.ms": 600000}
@@ -271,7 +272,8 @@ def _gate(name: str, settings: Settings, codec: GovernedCodec) -> GateHandler:
 
 
 def status_channel(name: str, settings: Settings, codec: GovernedCodec) -> StatusChannel:
-    """Where a stage of a request's path (admission, infer, release) reports each step it takes."""
+    """Where a stage of a request's path reports each step it takes (admission, infer, release), or only
+    the requests it dead-letters (workflow, data), so a reader needs no access to the dead letters."""
     return StatusChannel(codec, settings.topics.requests_status, name)
 
 
@@ -347,8 +349,9 @@ def _data_questions(settings: Settings, codec: GovernedCodec, model: LLM) -> Sta
     )
     audit = AuditWriter(settings, codec, GATE)
     return DataQuestions(
-        "data", codec, settings.topics.dlq, settings=settings, llm=model, governor=governor, audit=audit
-    )
+        "data", codec, settings.topics.dlq, settings=settings, llm=model, governor=governor, audit=audit,
+        status=status_channel("data", settings, codec),
+    )  # fmt: skip
 
 
 def _sentences(text: str) -> list[str]:

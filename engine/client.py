@@ -23,6 +23,7 @@ from engine.errors import GovernorError
 from engine.pipeline.publish import GovernedProducer
 from engine.pipeline.reader import TopicReader
 from engine.pipeline.records import Record
+from engine.pipeline.status import STATUS_EVENT
 from engine.settings import Settings
 from engine.trust.approvals import ApprovalVerifier
 from engine.trust.identity import request_codec
@@ -53,7 +54,8 @@ class ApprovalRefused(GovernorError):
 
 
 class GovernorClient:
-    """Produces to prompts.requested; reads answers.approved and answers.rejected for the trace."""
+    """Produces to prompts.requested; reads answers.approved, answers.rejected and the `error` steps of
+    requests.status for the trace."""
 
     def __init__(self, settings: Settings, app: str = "ask") -> None:
         """`app` is the submitting app whose key signs each request (made at first use, 0600, in the keys
@@ -64,12 +66,13 @@ class GovernorClient:
         )
         self._producer = GovernedProducer(settings, self.codec)
         self._reader = TopicReader(settings, "client")
-        # A dead letter that carries the trace (a workflow step whose output broke its contract, an LLM
-        # that failed) ends the wait too: the caller learns the outcome instead of timing out.
+        # A request a stage dead-lettered (a workflow step whose output broke its contract, an LLM that
+        # failed) ends the wait too, through its `error` status: the caller learns the outcome instead of
+        # timing out, without reading the dead letters (raw prompts) themselves.
         self._topics = [
             settings.topics.answers_approved,
             settings.topics.answers_rejected,
-            settings.topics.dlq,
+            settings.topics.requests_status,
         ]
         self._verifier = ApprovalVerifier(settings)
         self._submitted: dict[str, float] = {}
@@ -134,7 +137,7 @@ class GovernorClient:
             answer = _answer(json.loads(record.value))
         except (EnvelopeError, KeyError, ValueError, TypeError):
             return
-        if answer.trace_id not in self._submitted:
+        if answer is None or answer.trace_id not in self._submitted:
             return
         if answer.outcome == "approved":
             try:
@@ -153,7 +156,8 @@ class GovernorClient:
         return self.wait(self.submit(question, tenant, user), timeout)
 
 
-def _answer(event: dict[str, object]) -> Answer:
+def _answer(event: dict[str, object]) -> Answer | None:
+    """The outcome a record states; None for a step on the way (a status other than `error`)."""
     envelope = Envelope.from_dict(event)
     p = envelope.payload
     if envelope.type == "answer.approved":
@@ -164,8 +168,11 @@ def _answer(event: dict[str, object]) -> Answer:
             tuple(p.get("citations", [])),
             extra={"workflow": p.get("workflow"), "obligations": p.get("obligations")},
         )
-    if envelope.type == "governance.dead_letter":
-        return Answer(envelope.trace.trace_id, "dlq", None, (), ((p["reason"], p["error"]),), gate=p["stage"])
+    if envelope.type == STATUS_EVENT:
+        if p["status"] != "error":
+            return None  # admitted, drafting: not an outcome; blocked: answers.rejected says it, with more
+        reasons = tuple((r["code"], r["message"]) for r in p["reasons"])
+        return Answer(envelope.trace.trace_id, "dlq", None, (), reasons, gate=p["phase"])
     reasons = tuple((r["code"], r["message"]) for r in p.get("reasons", []))
     return Answer(
         envelope.trace.trace_id,

@@ -146,7 +146,10 @@ def run(
     )
 
     say("2/7 starting the stages: " + ", ".join(STAGES) + " (loading the embedding model and the LLM)")
-    with StageThreads(settings, registry) as stages, GovernorClient(settings) as client:
+    with (
+        StageThreads(settings, registry) as stages,
+        GovernorClient(local.login_as(settings, "ask")) as client,
+    ):
         producer = GovernedProducer(settings, GovernedCodec(registry))
         docs = corpus_events(DEMO_DIR / "corpus")
         say(

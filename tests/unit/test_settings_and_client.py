@@ -101,3 +101,22 @@ def test_wait_registers_its_trace_and_ignores_junk() -> None:
     answer = client.wait("t1", timeout=5)
     assert answer.trace_id == "t1" and answer.text == "yes" and answer.citations == ("doc-1",)
     assert client._pending == {} and client._submitted == {}
+
+
+def test_a_dead_lettered_request_ends_the_wait_through_its_error_status_and_other_steps_do_not() -> None:
+    def status(step: str, code: str = "") -> bytes:
+        reasons = [{"code": code, "message": f"The workflow stage could not process this request ({code})."}]
+        payload = {"phase": "workflow", "status": step, "reasons": reasons if code else [],
+                   "decision_id": None, "model": None}  # fmt: skip
+        env = Envelope("request.status", "requests.status@1", "t", payload, trace=Trace("mine"))
+        return env.to_bytes()
+
+    client = _client([])
+    client._submitted["mine"] = 0.0
+    client._take(_rec(status("admitted")))
+    client._take(_rec(status("drafting")))
+    assert client._pending == {}, "a step on the way is not an outcome"
+    client._take(_rec(status("error", "workflow.facts_unsupported")))
+    answer = client._pending["mine"]
+    assert answer.outcome == "dlq" and answer.gate == "workflow"
+    assert answer.reasons[0][0] == "workflow.facts_unsupported"
