@@ -23,9 +23,8 @@ from engine.contracts.compat.schema import Schema, admits, content_key, types_of
 from engine.errors import ContractError
 
 # Assertions this module does not reason about: any change to them is reported as breaking.
+# (Schema Registry ignores a changed `contains` altogether; it can refuse old arrays, so not here.)
 _UNSUPPORTED = ("if", "then", "else", "propertyNames", "contains", "$dynamicRef")
-# unevaluatedItems beside `contains` or `items` depends on which items matched: not analysed.
-_UNEVALUATED_ITEMS_OPAQUE = ("items", "contains")
 _MAX_DEPTH = 48
 
 
@@ -128,10 +127,7 @@ class Comparator(CombinatorRules, ContainerRules):
         found += [(c, "object") for c in self._diff_dependencies(old, new, path)]
         found += [(c, "array") for c in self._diff_contains(old, new, path)]
         found += [(c, None) for c in self._diff_not(old, new, path)]
-        unsupported: tuple[str, ...] = _UNSUPPORTED
-        if any(k in node for node in (old, new) for k in _UNEVALUATED_ITEMS_OPAQUE):
-            unsupported += ("unevaluatedItems",)
-        for keyword in unsupported:
+        for keyword in _UNSUPPORTED:
             if (keyword in old or keyword in new) and not (
                 keyword in old and keyword in new and self._same(old[keyword], new[keyword])
             ):

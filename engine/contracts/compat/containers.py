@@ -32,6 +32,8 @@ class ContainerRules(Walker):
                 n = new_prefix[i] if i < len(new_prefix) else new_items
                 changes += self.diff(o, n, f"{path}/prefixItems/{i}")
             changes += self.diff(old_items, new_items, f"{path}/items")
+            for keyword in _inert_item_keywords(old, new):
+                changes += self.diff(old.get(keyword, True), new.get(keyword, True), f"{path}/{keyword}")
         finally:
             self._depth -= 1
         old_unique, new_unique = old.get("uniqueItems") is True, new.get("uniqueItems") is True
@@ -55,6 +57,10 @@ class ContainerRules(Walker):
         finally:
             self._depth -= 1
         old_required, new_required = required_of(old), required_of(new)
+        # Every name counts, declared under `properties` or not, default or not. Schema Registry
+        # compares `required` only for properties both versions declare (so it passes ["a"] -> ["b"]
+        # with "b" undeclared) and passes a newly required property that has a default; we do not:
+        # validation fills in no defaults, so old data without the name is refused all the same.
         for name in new_required:
             if name not in old_required:
                 what = f"property '{name}' is now required; old data may omit it"
@@ -93,6 +99,12 @@ class ContainerRules(Walker):
             changes.append(change_at(extra_path, "content_model_opened", what, frozenset({F})))
         else:
             changes += self.diff(old_extra, new_extra, extra_path)
+        present = old.keys() | new.keys()
+        if "additionalProperties" in present and "unevaluatedProperties" in present:
+            # Beside additionalProperties, unevaluatedProperties never applies, but Schema Registry
+            # compares it anyway (absent -> false is breaking there): following it only adds breaks.
+            uneval = "unevaluatedProperties"
+            changes += self.diff(old.get(uneval, True), new.get(uneval, True), f"{path}/{uneval}")
         old_patterns = as_dict(old.get("patternProperties"))
         new_patterns = as_dict(new.get("patternProperties"))
         for pattern in [*old_patterns, *(p for p in new_patterns if p not in old_patterns)]:
@@ -154,13 +166,15 @@ class ContainerRules(Walker):
     # contains ---------------------------------------------------------------------------------
 
     def _diff_contains(self, old: dict[str, Any], new: dict[str, Any], path: str) -> list[SchemaChange]:
-        """minContains / maxContains count matches of an unchanged `contains`: bounds like minItems."""
-        if not {"minContains", "maxContains"} & (old.keys() | new.keys()):
-            return []
-        if "contains" not in old or "contains" not in new or not self._same(old["contains"], new["contains"]):
-            return []  # `contains` itself changed: reported as not analysed, which covers its counts
+        """minContains / maxContains: bounds on the number of items matching `contains`, like minItems.
+
+        Compared even where `contains` changed or is absent (and they assert nothing), as Schema
+        Registry does; a changed `contains` is reported on its own as not analysed.
+        """
         changes: list[SchemaChange] = []
         for keyword, upper in (("minContains", False), ("maxContains", True)):
+            if keyword not in old and keyword not in new:
+                continue
             a, b = as_number(old.get(keyword)), as_number(new.get(keyword))
             if (keyword in old and a is None) or (keyword in new and b is None):
                 what = f"'{keyword}' is not a number and could not be compared"
@@ -168,14 +182,42 @@ class ContainerRules(Walker):
                 continue
             default = float("inf") if upper else 1  # `contains` alone asks for at least one match
             a_eff, b_eff = default if a is None else a, default if b is None else b
-            if a_eff == b_eff:
+            breaks = set() if a_eff == b_eff else {B if (b_eff < a_eff if upper else b_eff > a_eff) else F}
+            # Schema Registry calls any added bound breaking (a removed one, read the other way),
+            # even minContains: 1, which only restates the default; following it only adds breaks.
+            # Removing minContains: 0 stays breaking here although the registry allows it: the
+            # default of 1 then refuses old arrays with no matching item.
+            if a is None:
+                breaks.add(B)
+            elif b is None:
+                breaks.add(F)
+            if not breaks:
                 continue
-            tighter = b_eff < a_eff if upper else b_eff > a_eff
             stem = "max_contains" if upper else "min_contains"
-            kind = f"{stem}_{'increased' if b_eff > a_eff else 'decreased'}"
+            if a is None or b is None:
+                kind = f"{stem}_{'added' if a is None else 'removed'}"
+            else:
+                kind = f"{stem}_{'increased' if b > a else 'decreased'}"
             what = f"{keyword} changed from {'none' if a is None else a} to {'none' if b is None else b}"
-            changes.append(change_at(f"{path}/{keyword}", kind, what, frozenset({B if tighter else F})))
+            changes.append(change_at(f"{path}/{keyword}", kind, what, frozenset(breaks)))
         return changes
+
+
+def _inert_item_keywords(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Array keywords that cannot change what validates here, but that Schema Registry compares.
+
+    Draft 7 ignores additionalItems unless `items` is a list; unevaluatedItems never applies beside
+    `items` (and beside `contains` it is already folded into the items comparison). Schema Registry
+    still calls additionalItems true -> false, or unevaluatedItems absent -> false, breaking; comparing
+    them as it does can only add breaks, so `contracts check` never passes what the registry refuses.
+    """
+    present = old.keys() | new.keys()
+    inert = []
+    if "additionalItems" in present and not any(isinstance(n.get("items"), list) for n in (old, new)):
+        inert.append("additionalItems")
+    if "unevaluatedItems" in present and {"items", "contains"} & present:
+        inert.append("unevaluatedItems")
+    return inert
 
 
 def _dependencies(node: dict[str, Any]) -> tuple[dict[str, list[str]], dict[str, Any]]:

@@ -136,9 +136,12 @@ def tuple_items(node: dict[str, Any]) -> tuple[list[Any], Any]:
     if isinstance(items, list):  # Draft 7 tuple form
         return items, node.get("additionalItems", True)
     prefix = node.get("prefixItems")
-    if "items" not in node and "contains" not in node:
-        # Once allOf/$ref are flattened, nothing else evaluates the positions past prefixItems.
+    if "items" not in node:
+        # Once allOf/$ref are flattened, only `contains` also evaluates positions past prefixItems:
+        # such an item must match `contains` or else unevaluatedItems.
         items = node.get("unevaluatedItems", True)
+        if "contains" in node and items is not True:
+            items = {"anyOf": [node["contains"], items]}
     return (prefix if isinstance(prefix, list) else []), items
 
 
