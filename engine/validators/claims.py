@@ -50,15 +50,18 @@ _LIMIT = re.compile(
 )
 _CONDITION = re.compile(
     r"(?i)\b(?:unless|only\s+if|only\s+when|only\s+after|only\s+for|provided\s+(?:that|you)|as\s+long\s+as|"
-    r"on\s+condition|except|subject\s+to|so\s+long\s+as|otherwise)\b"
+    r"on\s+condition|except|subject\s+to|so\s+long\s+as|otherwise|or\s+(?:older|younger|over|under))\b"
 )
 _ANY_CONDITION = re.compile(
     r"(?i)\b(?:if|unless|only|provided|as\s+long\s+as|when|whenever|except|subject\s+to|after|before|"
-    r"condition|conditions|depends?|depending|so\s+long\s+as)\b"
+    r"condition|conditions|depends?|depending|so\s+long\s+as|aged?|older|younger|or\s+(?:over|under))\b"
 )
+# Words that open a clause stating a case rather than a fact.
+_ANTECEDENT = frozenset(("if", "when", "whenever"))
 _ANTONYMS = (
     ("before", "after"), ("more", "less"), ("minimum", "maximum"), ("increase", "decrease"),
     ("higher", "lower"), ("earlier", "later"), ("mandatory", "optional"), ("required", "optional"),
+    ("included", "optional"),
     ("first", "last"), ("above", "below"), ("over", "under"), ("refund", "charge"), ("free", "charge"),
     ("free", "fee"), ("open", "closed"), ("allowed", "banned"), ("allowed", "prohibited"),
     ("accept", "refuse"), ("accept", "reject"), ("remain", "lose"),
@@ -79,11 +82,26 @@ _QUANTITY = re.compile(
     + r")\b)(?:\s?-\s?|\s)?(?:(?:business|working|calendar|clear|full|consecutive)\s+)?"
     + r"(?P<unit>%|per\s?cent\b|[a-z]+)?"
 )
-_UNIT_CLASS = {
-    "minute": "time", "hour": "time", "day": "time", "week": "time", "month": "time", "year": "time",
-    "%": "share", "percent": "share", "$": "money", "\u20ac": "money", "\u00a3": "money",
-    "dollar": "money", "euro": "money", "pound": "money", "km": "distance", "mile": "distance",
+# Units by what they measure, with one name per unit: "23 lb" against "23 kg" is another figure, and
+# "3,000 meters" restates "3,000 metres". Keys are stemmed as quantities' units are.
+_UNIT_NAMES = {
+    "minute": ("minute", "time"), "min": ("minute", "time"), "hour": ("hour", "time"),
+    "hr": ("hour", "time"), "day": ("day", "time"), "week": ("week", "time"), "month": ("month", "time"),
+    "year": ("year", "time"), "percent": ("%", "share"), "dollar": ("$", "money"),
+    "euro": ("\u20ac", "money"), "pound": ("\u00a3", "money"),
+    "kg": ("kg", "weight"), "kgs": ("kg", "weight"), "kilo": ("kg", "weight"), "kilogram": ("kg", "weight"),
+    "lb": ("lb", "weight"), "lbs": ("lb", "weight"), "gram": ("gram", "weight"), "oz": ("oz", "weight"),
+    "ounce": ("oz", "weight"), "tonne": ("tonne", "weight"),
+    "km": ("km", "distance"), "kilometre": ("km", "distance"), "kilometer": ("km", "distance"),
+    "mile": ("mile", "distance"), "metre": ("metre", "distance"), "meter": ("metre", "distance"),
+    "cm": ("cm", "distance"), "centimetre": ("cm", "distance"), "mm": ("mm", "distance"),
+    "millimetre": ("mm", "distance"), "inch": ("inch", "distance"), "foot": ("foot", "distance"),
+    "feet": ("foot", "distance"), "ft": ("foot", "distance"),
+    "litre": ("litre", "volume"), "liter": ("litre", "volume"), "ml": ("ml", "volume"),
+    "gallon": ("gallon", "volume"),
 }  # fmt: skip
+_UNITS = {stem(k): v for k, v in _UNIT_NAMES.items()}
+_UNIT_CLASS = {"%": "share", "$": "money", "\u20ac": "money", "\u00a3": "money"} | dict(_UNITS.values())
 # Words that say how an answer is put, not what it claims ("The answer is 30 days.").
 FILLER = frozenset(
     """
@@ -123,12 +141,19 @@ class Clause:
     text: str
     words: frozenset[str]
     negations: tuple[frozenset[str], ...]
+    # Negations inside an "if"/"when" clause: they state a case, not the claim ("if you do not want it
+    # to renew, switch off automatic renewal" asserts nothing negative about switching it off).
+    hypothetical: tuple[frozenset[str], ...]
+    antecedent: bool
     quantities: frozenset[Quantity]
     absolute: bool
     limited: bool
     conditional: bool
     any_condition: bool
     antonym_words: frozenset[str]
+
+
+_stem = lru_cache(maxsize=65536)(stem)
 
 
 @lru_cache(maxsize=65536)
@@ -142,9 +167,15 @@ def _norm_word(token: str) -> tuple[str | None, bool]:
         return _NEGATED_FORMS[low], True
     if low in _SYNONYMS:
         return _SYNONYMS[low], False
-    if low in _STOP or low in FILLER or len(low) < 2:
-        return None, False
+    if low in _STOP or low in FILLER or low in _NUMBER_WORDS or len(low) < 2:
+        return None, False  # a number word is a quantity ("two days" = "2 days"), not a content word
     return stem(low), False
+
+
+def content_word(token: str) -> str | None:
+    """The normalised content word of one token as claims compare it, or None (a stopword, a negation)."""
+    word, negates = _norm_word(token)
+    return None if negates else word
 
 
 def _unit(raw: str | None, currency: str | None) -> str:
@@ -153,9 +184,10 @@ def _unit(raw: str | None, currency: str | None) -> str:
     if not raw:
         return ""
     low = raw.lower().replace(" ", "")
-    if low in ("%", "percent"):
+    if low == "%":
         return "%"
-    return stem(low)
+    unit = stem(low)
+    return _UNITS[unit][0] if unit in _UNITS else unit
 
 
 def quantities(text: str) -> frozenset[Quantity]:
@@ -172,25 +204,34 @@ def quantities(text: str) -> frozenset[Quantity]:
     return frozenset(found)
 
 
+# Grounding and relevance both read a draft's question (and a one-sentence answer): one parse serves both.
+@lru_cache(maxsize=1024)
 def clause(text: str, *, strip_particle: bool = False) -> Clause:
     """Features of ``text`` (a claim, or a passage clause)."""
     body = _ANSWER_PARTICLE.sub("", text, count=1) if strip_particle else text
     unbounded = _BOUNDS.sub(" ", body)
     words: set[str] = set()
     scopes: list[set[str]] = []
+    hypothetical: list[set[str]] = []
     open_scopes: list[tuple[set[str], int]] = []  # (scope, content words still to take)
+    last_scope: set[str] | None = None
+    in_antecedent = antecedent = False
     for m in _SCOPE_TOKEN.finditer(unbounded):
         token = m.group()
         if not token[0].isalpha() and token[0] not in "'\u2019":
-            open_scopes = []  # punctuation ends a negation's scope
+            open_scopes = []  # punctuation ends a negation's scope, and an "if" clause
+            in_antecedent = False
             continue
+        if token.lower() in _ANTECEDENT:
+            in_antecedent = antecedent = True
         word, negates = _norm_word(token)
         if negates:
-            if token.lower() == "without" and scopes:
+            if token.lower() == "without" and last_scope is not None:
                 # "cannot accept a claim without a reference": the reference is negated twice (required).
-                open_scopes.append((scopes[-1], _SCOPE_WORDS))
+                open_scopes.append((last_scope, _SCOPE_WORDS))
             scope = {word} if word else set()
-            scopes.append(scope)
+            (hypothetical if in_antecedent else scopes).append(scope)
+            last_scope = scope
             open_scopes.append((scope, _SCOPE_WORDS))
         elif word:
             for scope, _ in open_scopes:
@@ -203,6 +244,8 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         text=body,
         words=frozenset(words),
         negations=tuple(frozenset(sc) for sc in scopes),
+        hypothetical=tuple(frozenset(sc) for sc in hypothetical),
+        antecedent=antecedent,
         quantities=quantities(body),
         absolute=bool(_ABSOLUTE.search(body)),
         limited=bool(_LIMIT.search(body)),
@@ -213,7 +256,7 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
 
 
 def _antonym_stems(low: str) -> frozenset[str]:
-    stems = {stem(w) for w in _ANY_WORD.findall(low)}
+    stems = {_stem(w) for w in _ANY_WORD.findall(low)}
     return frozenset(w for pair in _ANTONYM_STEMS for w in pair if w in stems)
 
 
@@ -245,7 +288,9 @@ def conflicts(claim: Clause, unit: Clause) -> tuple[str, ...]:
     """Why ``claim`` contradicts ``unit`` (a passage clause it is aligned with); empty when it does not."""
     kinds: list[str] = []
     shared = claim.words & unit.words
-    if _polarity(claim, shared) != _polarity(unit, shared):
+    # A claim that states no case of its own is compared with what the clause asserts, not with its cases.
+    cases = claim.antecedent
+    if _polarity(claim, shared, cases) != _polarity(unit, shared, cases):
         kinds.append("negation")
     if claim.absolute and not unit.absolute and unit.limited and not (claim.limited and claim.quantities):
         kinds.append("absolute")
@@ -264,9 +309,11 @@ def conflicts(claim: Clause, unit: Clause) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-def _polarity(c: Clause, shared: frozenset[str]) -> bool:
-    """Whether the shared words are negated an odd number of times in ``c``."""
-    return sum(1 for scope in c.negations if scope & shared) % 2 == 1
+def _polarity(c: Clause, shared: frozenset[str], cases: bool) -> bool:
+    """Whether the shared words are negated an odd number of times in ``c`` (in its "if" clauses too
+    when ``cases``)."""
+    scopes = c.negations + c.hypothetical if cases else c.negations
+    return sum(1 for scope in scopes if scope & shared) % 2 == 1
 
 
 def _quantity_conflict(claimed: frozenset[Quantity], stated: frozenset[Quantity]) -> bool:
@@ -305,7 +352,9 @@ def align(
 ) -> Alignment:
     """The best lexical alignment of ``claim`` and whether its closest passage clauses contradict it.
 
-    Contradicted when the best-aligned clause conflicts and no clause aligned almost as well agrees.
+    Contradicted when the best-aligned clause conflicts and no clause aligned almost as well agrees, or
+    when the clauses that mention the claim's most specific word (the one the passages use least:
+    "mountaineering" in "Mountaineering is covered by travel insurance") conflict and none of them agrees.
     ``topic`` (the question's words, for a terse claim) helps choose the clause, never the verdict.
     """
     own = claim
@@ -319,11 +368,48 @@ def align(
         return Alignment(best, ())
     # Among clauses that share about as much with the claim, the most specific one (the claim covers
     # most of it) is what the claim restates; a long clause that merely shares words does not count.
-    close = sorted(
-        ((score + 0.5 * _specificity(claim, u), u) for score, u in scored if score >= best - margin),
-        key=lambda p: p[0],
-        reverse=True,
+    close = _ranked(claim, [(score, u) for score, u in scored if score >= best - margin])
+    verdict = _verdict(own, close, units, topic, margin, tie)
+    if not verdict and not topic:
+        verdict = _verdict(
+            own, _ranked(claim, _about_focus(own, scored, min_overlap)), units, topic, margin, tie
+        )
+    return Alignment(best, verdict)
+
+
+def _ranked(claim: Clause, scored: list[tuple[float, Clause]]) -> list[tuple[float, Clause]]:
+    return sorted(
+        ((s + 0.5 * _specificity(claim, u), u) for s, u in scored), key=lambda p: p[0], reverse=True
     )
+
+
+def _about_focus(
+    claim: Clause, scored: list[tuple[float, Clause]], min_overlap: float
+) -> list[tuple[float, Clause]]:
+    """The aligned clauses that mention the claim's rarest word in the passages, when that word is rarer
+    than the claim's others (a claim is about its specific word, not "insurance" or "cover")."""
+    df: dict[str, int] = {}
+    for _, u in scored:
+        for w in claim.words & u.words:
+            df[w] = df.get(w, 0) + 1
+    if len(df) < 2 or (rarest := min(df.values())) == max(df.values()):
+        return []
+    focus = {w for w, n in df.items() if n == rarest}
+    n = len(claim.words)
+    return [(s, u) for s, u in scored if s >= min_overlap and s * n >= 2 and focus & u.words]
+
+
+def _verdict(
+    own: Clause,
+    close: list[tuple[float, Clause]],
+    units: Sequence[Clause],
+    topic: frozenset[str],
+    margin: float,
+    tie: float,
+) -> tuple[str, ...]:
+    """The conflicts of the first of ``close`` (ranked clauses), unless one ranked about as high agrees."""
+    if not close:
+        return ()
     top_score, top = close[0]
     verdict = conflicts(own, top)
     if verdict and not any(s >= top_score - tie and not conflicts(own, u) for s, u in close[1:]):
@@ -339,9 +425,9 @@ def align(
                 for score, u in own_scores
                 if score >= own_best - margin / 3
             ):
-                return Alignment(best, ())
-        return Alignment(best, verdict)
-    return Alignment(best, ())
+                return ()
+        return verdict
+    return ()
 
 
 def _specificity(claim: Clause, unit: Clause) -> float:

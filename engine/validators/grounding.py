@@ -13,13 +13,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from engine.errors import InfrastructureUnavailable
 from engine.validators.adapter import error_result
 from engine.validators.base import Finding, Span, Subject, ValidatorResult
-from engine.validators.claims import FILLER, Clause, align, clause, passage_clauses
+from engine.validators.claims import FILLER, Clause, align, clause, content_word, passage_clauses
 from engine.validators.judge import ClaimJudge
 from engine.validators.text import sentence_spans
 
@@ -55,6 +56,33 @@ def _parts(sentence: str, features: Clause, question: frozenset[str]) -> list[tu
     pieces = [p.strip() for p in _CLAIM_SPLIT.split(sentence) if p.strip()]
     parts = [features] if len(pieces) < 2 else [clause(p, strip_particle=True) for p in pieces]
     return [(f, question if len(f.words) <= _TERSE_WORDS else frozenset()) for f in parts]
+
+
+# Capitalised words inside a sentence, or two or more in a row anywhere, are a name (the organisation,
+# a product, a page of the app).
+_CAPITALISED = re.compile(r"(?<![\w'\u2019])[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)*\b")
+_SENTENCE_OPENERS = ".!?:;\"'(\u201c\u2018#*-"
+
+
+@lru_cache(maxsize=4096)
+def context_names(passage: str) -> frozenset[str]:
+    """Content words the passage's sentences write as names (headings and sentence openers aside).
+
+    The organisation a passage calls "we", and its products, are named somewhere in what was
+    retrieved; a claim that names them where its passage says "we" or "your policy" is no less
+    supported for it, so grounding counts such a name as present in every passage.
+    """
+    names: set[str] = set()
+    for line in passage.splitlines():
+        line = line.strip()
+        if not line.endswith((".", "!", "?")):
+            continue  # a heading's capitals are title case, not names
+        for m in _CAPITALISED.finditer(line):
+            run = m.group().split()
+            before = line[: m.start()].rstrip()
+            if len(run) > 1 or (before and before[-1] not in _SENTENCE_OPENERS):
+                names.update(w for w in map(content_word, run) if w)
+    return frozenset(names)
 
 
 @dataclass(frozen=True)
@@ -165,14 +193,15 @@ class GroundingCheck:
             spans["grounding.no_context"] = [Span(c.start, c.end) for c in claims]
         elif claims:
             units = [passage_clauses(p) for p in passages]
-            words = [frozenset().union(*(u.words for u in us)) for us in units]
+            names = frozenset().union(*(context_names(p) for p in passages))
+            words = [frozenset().union(names, *(u.words for u in us)) for us in units]
             values = {q.value for us in units for u in us for q in u.quantities}
             all_units = [u for us in units for u in us]
             question = (
                 clause(subject.question).words - FILLER - _QUESTION_FORM if subject.question else frozenset()
             )
             standing: list[_Claim] = []
-            verbatim = {_plain(p[a:b]) for p in passages for a, b in sentence_spans(p)}
+            verbatim = frozenset().union(*(_verbatim(p) for p in passages))
             for i, c in enumerate(claims):
                 if _plain(subject.text[c.start : c.end]) in verbatim:
                     standing.append(c)  # a whole passage sentence, word for word, restates it
@@ -204,6 +233,12 @@ class GroundingCheck:
             for code, s in sorted(spans.items())
         )
         return ValidatorResult(self.name, passed=not findings, findings=findings, checks=self.checks)
+
+
+@lru_cache(maxsize=4096)
+def _verbatim(passage: str) -> frozenset[str]:
+    """The passage's sentences as ``_plain`` writes them (cached: passages recur)."""
+    return frozenset(_plain(passage[a:b]) for a, b in sentence_spans(passage))
 
 
 def _plain(text: str) -> str:

@@ -92,8 +92,17 @@ _ATTEMPT_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     (("bound",), r"\bno\s+longer\s+bound\s+by\b"),
     (
-        ("system", "assistant", "<|im_start|>", "[inst]", "[/inst]", "###"),
-        r"(?:^|\n)\s*(?:system|assistant)\s*:|<\|im_start\|>|\[/?INST\]|###\s*(?:system|instruction)",
+        ("system", "assistant", "<|", "<<sys", "[inst]", "[/inst]", "###", "_of_turn>"),
+        r"(?:^|\n)\s*(?:system|assistant)\s*:|###\s*(?:system|instruction)|\[/?INST\]|<</?SYS>>|"
+        # Chat-template role and control tokens (<|system|>, <|im_start|>, <|eot_id|>, <start_of_turn>):
+        # a model's markup, never an honest answer's.
+        r"<\|[a-z][a-z0-9_]{1,30}\|>|<(?:start|end)_of_turn>",
+    ),
+    (
+        ("override", "new instructions", "new rules", "new directives", "updated instructions"),
+        r"\b(?:system|admin(?:istrator)?|developer|root|emergency|priority|security)\s+override\b|"
+        r"\b(?:new|updated|revised)\s+(?:system\s+)?(?:instructions|rules|directives)\s*"
+        r"(?::|follows?\s*[.:!]|are\s+as\s+follows)",
     ),
 )
 
@@ -150,12 +159,23 @@ LEAK_SHINGLE_WORDS = 8
 _LEAK_CACHE_SIZE = 16
 
 
-def _spans(patterns: _Patterns, text: str, code: str) -> list[tuple[str, int, int]]:
+# Every trigger word once: a text is searched for each of them once, not once per pattern that names it.
+_TRIGGERS = tuple(sorted({w for ps in (_ATTEMPTS, _ECHOES, _GENERIC_LEAKS) for ws, _ in ps for w in ws}))
+
+
+def _triggers(text: str) -> frozenset[str]:
     low = text.lower()
+    return frozenset(w for w in _TRIGGERS if w in low)
+
+
+def _spans(
+    patterns: _Patterns, text: str, code: str, present: frozenset[str] | None = None
+) -> list[tuple[str, int, int]]:
+    found = _triggers(text) if present is None else present
     return [
         (code, m.start(), m.end())
         for words, pattern in patterns
-        if any(w in low for w in words)
+        if not found.isdisjoint(words)
         for m in pattern.finditer(text)
     ]
 
@@ -163,12 +183,18 @@ def _spans(patterns: _Patterns, text: str, code: str) -> list[tuple[str, int, in
 def instruction_spans(text: str, code: str) -> list[tuple[str, int, int]]:
     """Instructions aimed at a model, in any form: English patterns (plain, decoded from base64 or
     leetspeak, or carried by invisible tag characters), overrides in other languages, tag characters."""
-    spans = _spans(_ATTEMPTS, text, code) + _spans(_ECHOES, text, code)
+    present = _triggers(text)
+    spans = _spans(_ATTEMPTS, text, code, present) + _spans(_ECHOES, text, code, present)
     spans += [(code, s, e) for s, e in foreign_override(text) + has_tag_characters(text)]
     for start, end, decoded in hidden_forms(text):
         if any(start < e and s < end for _, s, e in spans):
             continue  # already found as written
-        if _spans(_ATTEMPTS, decoded, code) or _spans(_ECHOES, decoded, code) or foreign_override(decoded):
+        hidden = _triggers(decoded)
+        if (
+            _spans(_ATTEMPTS, decoded, code, hidden)
+            or _spans(_ECHOES, decoded, code, hidden)
+            or foreign_override(decoded)
+        ):
             spans.append((code, start, end))
     return spans
 

@@ -22,7 +22,10 @@ _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
 )
-_LEET_RUN = re.compile(r"[\w@$!]*[013457@$!][\w@$!]*(?:\s+[\w@$!]+){1,8}")
+# A word mixing letters with the digits and symbols leetspeak uses ("1gn0re", "pr3vious"); plain
+# figures ("30 days", "$1,000") are not leetspeak and need no decoding.
+_LEET_WORD = re.compile(r"(?i)[a-z][013457@$!]|[013457@$!][a-z]")
+_LEET_RUN = re.compile(r"(?<![\w@$!])[\w@$!]*[013457@$!][\w@$!]*(?:\s+[\w@$!]+){1,8}")
 
 # Override verbs, "previous" and instruction nouns in the languages seen in injection corpora. An
 # override verb or a "previous" word next to an instruction noun is an override in any of them.
@@ -41,6 +44,9 @@ _INSTRUCTION = (
     r"pokyn\w*|polece\w*|talimat\w*|instruksi|ohje\w*|οδηγί\w*|निर्देश\w*|"
     r"指令|指示|说明|規則|命令|지시|تعليمات|הוראות"
 )
+# Every override above names an instruction word, so a text without one of these stems (lower-cased)
+# holds none: a substring test skips the regex, whose alternations cost ~100 µs on an ordinary answer.
+_INSTRUCTION_STEMS = tuple(alt.removesuffix(r"\w*") for alt in _INSTRUCTION.split("|"))
 _FOREIGN = re.compile(
     rf"(?i)(?:{_OVERRIDE}).{{0,60}}?(?:{_INSTRUCTION})|(?:{_INSTRUCTION}).{{0,20}}?(?:{_OVERRIDE})|"
     rf"(?:{_PREVIOUS_WORD})\s*(?:\w+\s+){{0,2}}?(?:{_INSTRUCTION})|(?:{_INSTRUCTION})\s*(?:{_PREVIOUS_WORD})"
@@ -97,9 +103,9 @@ def hidden_forms(text: str) -> Iterator[tuple[int, int, str]]:
         decoded = _readable(raw)
         if decoded is not None:
             yield m.start(), m.end(), decoded
-    if any(ch in text for ch in "013457@$!"):
+    if _LEET_WORD.search(text):
         for m in _LEET_RUN.finditer(text):
-            yield m.start(), m.end(), m.group().lower().translate(_LEET)
+            yield m.start(), m.end(), m.group().translate(_LEET)  # case kept: "DAN" is not "Dan"
 
 
 def has_tag_characters(text: str) -> list[tuple[int, int]]:
@@ -109,4 +115,7 @@ def has_tag_characters(text: str) -> list[tuple[int, int]]:
 
 def foreign_override(text: str) -> list[tuple[int, int]]:
     """Spans where an override verb and an instruction word meet (any of the languages above)."""
+    low = text.lower()
+    if not any(stem in low for stem in _INSTRUCTION_STEMS):
+        return []
     return [(m.start(), m.end()) for m in _FOREIGN.finditer(text)]

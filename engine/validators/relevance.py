@@ -1,9 +1,10 @@
 """Relevance: does the answer address its question? Code ``relevance.off_question``; Rego decides per tenant.
 
 Two cheap checks. The answer type: "how long/soon/quickly" wants a duration, "how much" an amount,
-"how many" a number. The focus: of the question's content words, those the retrieved context
-mentions least (the specific ones, e.g. "acknowledge" in "How quickly does Harbor Mutual acknowledge
-a complaint?") must appear in the answer, unless the answer is a terse restatement ("14 days.").
+"how many" a number. The focus: of the question's words in the context clauses that match the
+question best, those the retrieved context mentions least (the specific ones, e.g. "acknowledge" in
+"How quickly does Harbor Mutual acknowledge a complaint?") must appear in the answer or in the passage
+sentence it restates, unless the answer is a terse restatement ("14 days.").
 """
 
 from __future__ import annotations
@@ -81,17 +82,26 @@ class RelevanceCheck:
             said |= _restated(a, subject)
             if not _meets(q_words, said):
                 return "no question word"
-        units = [u.words for p in subject.context for u in passage_clauses(p.text)]
-        df = {w: sum(1 for u in units if w in u) for w in q_words}
-        known = {w: n for w, n in df.items() if n > 0}
-        if not known or len(known) < 2:
+        asked = [q_words & u.words for p in subject.context for u in passage_clauses(p.text)]
+        df: dict[str, int] = {}
+        for hits in asked:
+            for w in hits:
+                df[w] = df.get(w, 0) + 1
+        if len(df) < 2:
             return ""
-        rarest = min(known.values())
-        focus = {w for w, n in known.items() if n == rarest}
-        # The focus must be specific (rarer than the question's other words) before it can decide.
-        if rarest < max(known.values()) and not _meets(focus, said):
+        # The focus is the rarest question word of the context clauses that match the question best:
+        # where the context answers it. A question word the context uses once elsewhere ("happened" in
+        # an unrelated sentence) is not what the question is about.
+        most = max(len(hits) for hits in asked)
+        pool = {w for hits in asked if len(hits) == most for w in hits}
+        rarest = min(df[w] for w in pool)
+        focus = {w for w in pool if df[w] == rarest}
+        # The focus must be specific (rarer than the question's other words) before it can decide. An
+        # answer that says as many of the question's words as the best-matching clause does is on it too
+        # (clauses can tie: "what happened to each parcel" against "if a parcel is lost").
+        if rarest < max(df.values()) and not _meets(focus, said):
             said |= _restated(a, subject)
-            if not _meets(focus, said):
+            if not _meets(focus, said) and sum(1 for w in df if _meets({w}, said)) < most:
                 return "question focus missing"
         return ""
 

@@ -16,10 +16,10 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 # Targets of issue 9: no forbidden value released, >= 95% of injections and >= 90% of contradictions
-# stopped, <= 5% of correct answers rejected. The held-out set was scored once, after the detectors
-# were tuned on dev, and is never tuned on: where it misses a target, the floor is the figure it had
-# then (docs/validators.md), so the suite still fails on a regression.
-FALSE_REJECTS = {"release_dev.jsonl": 0.05, "release_holdout.jsonl": 0.072}
+# stopped, <= 5% of correct answers rejected. The held-out set is never tuned on case by case. Both
+# sets now reject no correct answer (docs/validators.md), so the floor is that figure: one new false
+# reject fails the suite.
+FALSE_REJECTS = {"release_dev.jsonl": 0.0, "release_holdout.jsonl": 0.0}
 
 
 @pytest.mark.parametrize("name", ["release_dev.jsonl", "release_holdout.jsonl"])
