@@ -493,9 +493,11 @@ HOLDOUT = [
 ]
 
 if __name__ == "__main__":
+    from blind_cases import blind
     from cases import write
     from dev_cases import dev
     from holdout_cases import holdout
 
     write(Path(__file__).parent / "release_dev.jsonl", DEV + dev())
     write(Path(__file__).parent / "release_holdout.jsonl", HOLDOUT + holdout())
+    write(Path(__file__).parent / "release_blind.jsonl", blind())
