@@ -35,7 +35,9 @@ EXPECTED = {
     "d-015": ("rejected", {"injection.echo"}),
     "d-016": ("rejected", {"grounding.unsupported", "injection.system_prompt_leak"}),
     "d-017": ("rejected", {"grounding.unsupported"}),
-    "d-018": ("rejected", {"scope.blocked_topic", "scope.out_of_scope"}),
+    # strict-bank blocks the topic; "cryptocurrency" quoted from the tenant's own payment passage is not
+    # an answer out of scope (issue 9: scope ignores terms the retrieved context itself uses).
+    "d-018": ("rejected", {"scope.blocked_topic"}),
     "d-019": ("rejected", {"scope.out_of_scope"}),
     "d-020": ("rejected", {"format.empty"}),
     "d-021": ("rejected", {"toxicity.word_list"}),
