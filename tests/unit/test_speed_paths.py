@@ -155,3 +155,67 @@ def test_envelope_dicts_are_what_asdict_gave_and_stay_independent_of_the_envelop
         env.to_bytes()
         == json.dumps(dataclasses.asdict(env), separators=(",", ":"), ensure_ascii=False).encode()
     )  # the wire bytes are unchanged
+
+
+# --- the batch's OPA requests go out in chunks, overlapping the next chunk's validators -------------
+
+
+class ChunkRecordingPolicy:
+    """A fake OPA client: allows everything but the inputs whose answer says "deny", and records each
+    request; requests from `down_from` on find OPA unavailable."""
+
+    def __init__(self, down_from: int | None = None) -> None:
+        self.requests: list[list[str]] = []
+        self.down_from = down_from
+
+    def decide(self, package: str, inputs: list[dict], gate: str = "") -> list:
+        from engine.errors import PolicyUnavailable
+        from engine.policy.decision import PolicyDecision
+
+        self.requests.append([i["envelope"]["payload"]["answer"] for i in inputs])
+        if self.down_from is not None and len(self.requests) > self.down_from:
+            raise PolicyUnavailable("OPA did not answer (ConnectionError, 5 attempt(s))")
+        return [
+            PolicyDecision.deny("x.denied", "no")
+            if "deny" in i["envelope"]["payload"]["answer"]
+            else PolicyDecision(allow=True)
+            for i in inputs
+        ]
+
+
+def _items(n: int) -> list:
+    from engine.gates.policy_gate import GateItem
+
+    return [
+        GateItem(
+            Envelope(type="answer.draft", contract="answers.draft@1", tenant="t",
+                     payload={"answer": f"{i} {'deny' if i % 7 == 0 else 'fine'}"}),
+            Subject(text=f"answer {i}"),
+        )
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def test_a_batch_is_decided_in_chunks_in_order_with_every_item_decided_once() -> None:
+    from engine.gates import policy_gate
+
+    policy = ChunkRecordingPolicy()
+    gate = policy_gate.PolicyGate("release", "governor.release", [], policy, pii_fields={})  # type: ignore[arg-type]
+    verdicts = gate.decide(_items(250))
+    assert [len(r) for r in policy.requests] == [policy_gate.POLICY_CHUNK] * 2 + [50]
+    assert [a for r in policy.requests for a in r] == [
+        f"{i} {'deny' if i % 7 == 0 else 'fine'}" for i in range(250)
+    ]
+    assert [v.outcome for v in verdicts] == ["rejected" if i % 7 == 0 else "approved" for i in range(250)]
+
+
+def test_once_opa_is_found_down_the_rest_of_the_batch_fails_closed_without_asking_again() -> None:
+    from engine.gates import policy_gate
+    from engine.policy.decision import POLICY_UNAVAILABLE
+
+    policy = ChunkRecordingPolicy(down_from=1)
+    gate = policy_gate.PolicyGate("release", "governor.release", [], policy, pii_fields={})  # type: ignore[arg-type]
+    verdicts = gate.decide(_items(350))
+    assert len(policy.requests) == 2  # the first chunk, and the one that found OPA down; not the other two
+    assert {v.outcome for v in verdicts[:100]} == {"approved", "rejected"}
+    assert all(v.outcome == "rejected" and v.primary_reason == POLICY_UNAVAILABLE for v in verdicts[100:])
