@@ -7,6 +7,7 @@ object whether it runs alone (`governor run STAGE`) or as a thread of the demo.
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -231,7 +232,12 @@ def stage(
         settings, consumer = settings.model_copy(update={"batch_size": 4}), {"max.poll.interval.ms": 600000}
     else:
         raise ConfigError(f"unknown stage {name!r}; one of {', '.join(STAGES)}")
-    return TransactionalProcessor(settings, name, inputs, handler.handle, handler.observers, consumer)
+    processor = TransactionalProcessor(settings, name, inputs, handler.handle, handler.observers, consumer)
+    # What a stage holds (models, tokenizers, recognizers, compiled patterns) lives as long as the process:
+    # out of the cyclic collector's reach, it is not rescanned by every full collection (in the release gate
+    # 370,000 objects, 0.3-0.4 ms per draft before this).
+    gc.freeze()
+    return processor
 
 
 def outage_aware(embed: Embed) -> Embed:
