@@ -7,6 +7,7 @@ object whether it runs alone (`governor run STAGE`) or as a thread of the demo.
 from __future__ import annotations
 
 import atexit
+import gc
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -234,7 +235,12 @@ def stage(
         settings, consumer = settings.model_copy(update={"batch_size": 4}), {"max.poll.interval.ms": 600000}
     else:
         raise ConfigError(f"unknown stage {name!r}; one of {', '.join(STAGES)}")
-    return TransactionalProcessor(settings, name, inputs, handler.handle, handler.observers, consumer)
+    processor = TransactionalProcessor(settings, name, inputs, handler.handle, handler.observers, consumer)
+    # What a stage holds (models, tokenizers, recognizers, compiled patterns) lives as long as the process:
+    # out of the cyclic collector's reach, it is not rescanned by every full collection (in the release gate
+    # 370,000 objects, 0.3-0.4 ms per draft before this).
+    gc.freeze()
+    return processor
 
 
 def outage_aware(embed: Embed) -> Embed:
@@ -256,17 +262,18 @@ def _gate(name: str, settings: Settings, codec: GovernedCodec) -> GateHandler:
         codec = release_codec(settings, codec.registry)
     policy = policy_client(settings)
     embed = outage_aware(embedder(settings).embed) if name == "release" else None
+    gate = policy_gate(name, settings, policy, embed)
     return GateHandler(
         name,
         codec,
         settings.topics.dlq,
-        gate=policy_gate(name, settings, policy, embed),
+        gate=gate,
         route=admission_route(settings, request_identities(policy).identify)
         if name == "admission"
         else release_route(settings),
         audit=AuditWriter(settings, codec, name),
         policy_revision=policy_revision(policy),
-        prefetch=_prefetch(settings) if name == "release" else None,
+        prefetch=_prefetch(settings, gate.validators) if name == "release" else None,
         status=status_channel(name, settings, codec),
     )
 
@@ -277,12 +284,14 @@ def status_channel(name: str, settings: Settings, codec: GovernedCodec) -> Statu
     return StatusChannel(codec, settings.topics.requests_status, name)
 
 
-def _prefetch(settings: Settings) -> Callable[[list[Any]], None] | None:
+def _prefetch(settings: Settings, validators: Sequence[Validator]) -> Callable[[list[Any]], None] | None:
     """The release gate's batch prefetch over the shared caching embedder, reusing passage vectors from the
     vector store when this process can read it (a Qdrant server, or the embedded store already open here:
-    opening the embedded one would lock it away from the stage that owns it)."""
+    opening the embedded one would lock it away from the stage that owns it). It embeds what the grounding
+    check will compare: the claims its lexical checks leave open."""
     from engine.gates.prefetch import BatchEmbeddings
     from engine.models.embeddings import CachedEmbedder
+    from engine.validators.grounding import GroundingCheck
 
     model = embedder(settings)
     if not isinstance(model, CachedEmbedder):
@@ -294,7 +303,8 @@ def _prefetch(settings: Settings) -> Callable[[list[Any]], None] | None:
             return {}
         return {c: (v.texts, v.vectors) for c, v in store.passage_vectors(chunk_ids).items()}
 
-    return BatchEmbeddings(model, stored)
+    grounding = next((v for v in validators if isinstance(v, GroundingCheck)), None)
+    return BatchEmbeddings(model, stored, needs=grounding.embedding_needs if grounding else None)
 
 
 def _open_store(settings: Settings) -> QdrantStore | None:

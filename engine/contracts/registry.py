@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, best_match
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from engine.contracts.fastpath import Check, plan
 from engine.errors import ContractError, ContractViolation
 from engine.kafka.admin import TopicSpec
 from engine.settings import Topics
@@ -45,6 +46,8 @@ class Contract:
     metadata: ContractMetadata
     schemas: dict[int, dict[str, Any]]
     source: Path
+    # version -> its validator and planned yes/no check, built at first use (see _checker)
+    _checkers: dict[int, _Checker] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -57,18 +60,31 @@ class Contract:
     def validate(self, payload: Any, version: int | None = None) -> None:
         """Raise ContractViolation naming the JSON path and the rule that failed."""
         version = self.metadata.version if version is None else version
-        schema = self.schemas.get(version)
-        contract_id = f"{self.metadata.name}@{version}"
-        if schema is None:
-            raise ContractViolation(
-                contract_id, "$", "version", f"unknown version {version} of {self.metadata.name}"
-            )
-        error = best_match(_validator(contract_id, json.dumps(schema, sort_keys=True)).iter_errors(payload))
+        checker = self._checkers.get(version) or self._checker(version)
+        if checker.satisfied(payload):
+            return
+        # Only a refused payload pays for jsonschema's full walk: it names the path and the rule.
+        error = best_match(checker.validator.iter_errors(payload))
         if error is not None:
+            contract_id = f"{self.metadata.name}@{version}"
             path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
             rule = str(error.validator)
             message = f"fails {rule} ({_constraint(error.validator_value)})"
             raise ContractViolation(contract_id, path, rule, message)
+
+    def _checker(self, version: int) -> _Checker:
+        schema = self.schemas.get(version)
+        if schema is None:
+            raise ContractViolation(
+                f"{self.metadata.name}@{version}",
+                "$",
+                "version",
+                f"unknown version {version} of {self.metadata.name}",
+            )
+        validator = Draft202012Validator(schema, format_checker=FormatChecker())
+        checker = _Checker(validator, plan(schema, validator) or validator.is_valid)
+        self._checkers[version] = checker
+        return checker
 
     def topic_spec(self, topic: str) -> TopicSpec:
         return TopicSpec(topic, self.metadata.partitions, self.metadata.retention_ms)
@@ -81,14 +97,12 @@ def _constraint(value: Any, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-_VALIDATORS: dict[tuple[str, str], Draft202012Validator] = {}
+@dataclass(frozen=True)
+class _Checker:
+    """One schema version's validator, built once, and its cheap yes/no (fastpath.plan, or is_valid)."""
 
-
-def _validator(contract_id: str, schema_json: str) -> Draft202012Validator:
-    key = (contract_id, schema_json)
-    if key not in _VALIDATORS:
-        _VALIDATORS[key] = Draft202012Validator(json.loads(schema_json), format_checker=FormatChecker())
-    return _VALIDATORS[key]
+    validator: Draft202012Validator
+    satisfied: Check
 
 
 class ContractRegistry:
@@ -160,9 +174,9 @@ def _load_one(meta_path: Path) -> Contract:
     for old in sorted((folder / "history").glob("v*.schema.json")):
         version = int(old.name[1:].split(".", 1)[0])
         schemas[version] = _load_schema(old)
-    for field in metadata.classification:
-        if field not in schemas[metadata.version].get("properties", {}):
-            raise ContractError(f"{meta_path}: classification names unknown field '{field}'")
+    for name in metadata.classification:
+        if name not in schemas[metadata.version].get("properties", {}):
+            raise ContractError(f"{meta_path}: classification names unknown field '{name}'")
     return Contract(metadata, schemas, folder)
 
 

@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 # Chunk ids -> (texts, vectors) stored at augmentation: the chunk's text first, then its sentences.
 StoredVectors = Callable[[Sequence[str]], Mapping[str, tuple[Sequence[str], Any]]]
+# A subject -> the answer sentences a check will embed, and the passages it will compare them with.
+EmbeddingNeeds = Callable[[Subject], tuple[Sequence[str], Sequence[str]]]
 
 
 class WarmableEmbedder(Protocol):
@@ -48,6 +50,9 @@ class BatchEmbeddings:
 
     embedder: WarmableEmbedder
     stored: StoredVectors | None = None
+    # What the checks will embed (grounding's embedding_needs: only claims the lexical checks leave open);
+    # None: every answer sentence and every passage.
+    needs: EmbeddingNeeds | None = None
     embedded_texts: int = 0  # how many texts this prefetch had to embed (for benchmarks and tests)
 
     def __call__(self, subjects: Sequence[Subject]) -> None:
@@ -60,14 +65,20 @@ class BatchEmbeddings:
         reused = self._reuse_stored(subjects) if self.stored is not None else set()
         texts: list[str] = []
         for subject in subjects:
-            texts.extend(sentences(subject.text))
-            for passage in subject.context:
-                if passage.text not in reused:
-                    texts.extend(passage_units(passage.text))
+            claims, passages = self._needs(subject)
+            texts.extend(claims)
+            for passage in passages:
+                if passage not in reused:
+                    texts.extend(passage_units(passage))
         missing = self.embedder.missing(texts)
         if missing:
             self.embedder.embed(missing)
             self.embedded_texts += len(missing)
+
+    def _needs(self, subject: Subject) -> tuple[Sequence[str], Sequence[str]]:
+        if self.needs is not None:
+            return self.needs(subject)
+        return sentences(subject.text), [p.text for p in subject.context]
 
     def _reuse_stored(self, subjects: Sequence[Subject]) -> set[str]:
         """Seed the embedder with the stored vectors of the batch's passages; returns the passages seeded."""

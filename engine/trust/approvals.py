@@ -25,12 +25,12 @@ class SigningCodec(GovernedCodec):
     def __init__(self, registry: ContractRegistry, signed_topics: Sequence[str], key: jwk.JWK) -> None:
         super().__init__(registry)
         self._signed = frozenset(signed_topics)
-        self._key = key
+        self._signer = signature.Signer(key)
 
     def encode(self, topic: str, envelope: Envelope) -> tuple[bytes, Headers]:
         value, headers = super().encode(topic, envelope)
         if topic in self._signed:
-            headers = [*headers, (signature.SIGNATURE_HEADER, signature.sign(value, self._key).encode())]
+            headers = [*headers, (signature.SIGNATURE_HEADER, self._signer.sign(value).encode())]
         return value, headers
 
 

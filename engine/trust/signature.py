@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwcrypto import jwk, jws
 from jwcrypto.common import JWException
 
@@ -45,10 +46,31 @@ def _unb64url(text: str) -> bytes:
 
 def sign(payload: bytes, key: jwk.JWK) -> str:
     """A detached compact JWS of `payload` with `key` (its kid in the protected header)."""
-    token = jws.JWS(payload)
-    token.add_signature(key, ALGORITHM, protected=json.dumps({"alg": ALGORITHM, "kid": key.key_id}))
-    header, _, signature = str(token.serialize(compact=True)).split(".")
-    return f"{header}..{signature}"
+    return Signer(key).sign(payload)
+
+
+class Signer:
+    """Signs many records with one key: the protected header and the Ed25519 key are prepared once.
+
+    The JWS is the one jwcrypto makes (base64url of the same header string, EdDSA over
+    ``header.payload``; Ed25519 signatures are deterministic, so the bytes are identical), without its
+    per-record object building, header re-parsing and deep copies (a third of a millisecond a record)."""
+
+    def __init__(self, key: jwk.JWK) -> None:
+        self._key = key
+        self._protected = json.dumps({"alg": ALGORITHM, "kid": key.key_id})
+        self._header = _b64url(self._protected.encode())
+        private = key.get_op_key("sign") if key.get("kty") == "OKP" else None
+        self._ed25519 = private if isinstance(private, Ed25519PrivateKey) else None
+
+    def sign(self, payload: bytes) -> str:
+        if self._ed25519 is None:  # not an Ed25519 key: jwcrypto refuses or signs it as it always did
+            token = jws.JWS(payload)
+            token.add_signature(self._key, ALGORITHM, protected=self._protected)
+            header, _, signature = str(token.serialize(compact=True)).split(".")
+            return f"{header}..{signature}"
+        signed = self._ed25519.sign(f"{self._header}.{_b64url(payload)}".encode())
+        return f"{self._header}..{_b64url(signed)}"
 
 
 def protected(detached: str) -> Protected:

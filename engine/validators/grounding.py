@@ -104,11 +104,35 @@ def _claims(text: str, min_content_words: int) -> list[_Claim]:
     return out
 
 
+# What the lexical checks make of a claim: a final outcome, or OPEN when its support needs the cosines.
+STANDING, OPEN = "standing", "open"
+# Cosines of unit vectors, computed in float32, can exceed 1 by rounding: the bound a claim's support is
+# held to before the embedding is skipped leaves room for it.
+_COSINE_CEILING = 1.0 + 1e-4
+
+
+@dataclass(frozen=True)
+class _Assessment:
+    """A subject's claims with what the lexical checks decided for each (``outcomes``: STANDING, OPEN or
+    a finding code) and, for the OPEN ones, their lexical support per passage."""
+
+    claims: list[_Claim]
+    passages: list[str]
+    outcomes: list[str]
+    lexical: dict[int, np.ndarray]
+
+    @property
+    def open(self) -> list[int]:
+        return [i for i, outcome in enumerate(self.outcomes) if outcome == OPEN]
+
+
 class GroundingCheck:
     """The ``grounding`` validator: codes grounding.unsupported, grounding.contradicted, grounding.no_context.
 
     ``checks`` in its result says which checks ran ("lexical", "embedding", "judge"), so a policy can
-    require the judge for a tenant.
+    require the judge for a tenant. Claims the lexical checks decide whatever the cosine (restated word
+    for word, contradicted, a number no passage holds, or too few words found for any cosine to lift
+    them to ``min_support``) are not embedded: the outcome is the same, the embedding is saved.
     """
 
     name = "grounding"
@@ -126,6 +150,9 @@ class GroundingCheck:
         self._min_support, self._lexical_weight = min_support, lexical_weight
         self._min_content_words = min_content_words
         self.checks = ("lexical",) + (("embedding",) if embed else ()) + (("judge",) if judge else ())
+        # Assessments of the subjects a batch prefetch asked about, so check() does not redo them: by id,
+        # with the subject itself (held, so its id cannot be reused meanwhile; a Subject is not hashable).
+        self._assessed: dict[int, tuple[Subject, _Assessment]] = {}
 
     def check(self, subject: Subject) -> ValidatorResult:
         """One subject; see ``check_many`` for a batch."""
@@ -134,36 +161,96 @@ class GroundingCheck:
     def check_many(self, subjects: Sequence[Subject]) -> list[ValidatorResult]:
         """Every subject's verdict, with one embedding call for the whole batch; raises only for an outage."""
         try:
-            plans = [self._plan(s) for s in subjects]
-            cosines = self._cosines(subjects, plans)
-            return [self._decide(s, p, c) for s, p, c in zip(subjects, plans, cosines, strict=True)]
+            assessments = [self._assessment(s) for s in subjects]
+            cosines = self._cosines(subjects, assessments)
+            return [self._decide(s, a, c) for s, a, c in zip(subjects, assessments, cosines, strict=True)]
         except InfrastructureUnavailable:
             raise  # an outage is not a finding: the gate waits (fail closed) instead of deciding
         except Exception as exc:  # a validator must never take the gate down with it
             return [error_result(self.name, exc)] * len(subjects)
 
-    def _plan(self, subject: Subject) -> list[_Claim]:
-        return _claims(subject.text, self._min_content_words)
+    def embedding_needs(self, subject: Subject) -> tuple[list[str], list[str]]:
+        """The claim sentences of `subject` whose support its embeddings decide, and the passages they are
+        compared with: what a batch prefetch embeds for this check (nothing when the lexical checks decide
+        every claim). The assessment is kept for the check that follows."""
+        if self._embed is None:
+            return [], []
+        try:
+            assessment = self._assess(subject)
+        except Exception:  # the check itself reports it; the prefetch only warms the cache
+            return [], []
+        if len(self._assessed) >= 8192:  # subjects prefetched but never checked (a batch that failed)
+            self._assessed.clear()
+        self._assessed[id(subject)] = (subject, assessment)
+        claims = [assessment.claims[i] for i in assessment.open]
+        return [subject.text[c.start : c.end] for c in claims], (assessment.passages if claims else [])
 
-    def _cosines(self, subjects: Sequence[Subject], plans: list[list[_Claim]]) -> list[np.ndarray | None]:
+    def _assessment(self, subject: Subject) -> _Assessment:
+        kept = self._assessed.pop(id(subject), None)
+        return kept[1] if kept is not None and kept[0] is subject else self._assess(subject)
+
+    def _assess(self, subject: Subject) -> _Assessment:
+        claims = _claims(subject.text, self._min_content_words)
+        passages = [p.text for p in subject.context if p.text.strip()]
+        if not claims or not passages:
+            return _Assessment(claims, passages, ["grounding.no_context"] * len(claims), {})
+        units = [passage_clauses(p) for p in passages]
+        # Names the context uses inside its sentences (the company its passages call "we") count as
+        # present in every passage.
+        names = frozenset().union(*(context_names(p) for p in passages))
+        words = [frozenset().union(names, *(u.words for u in us)) for us in units]
+        values = {q.value for us in units for u in us for q in u.quantities}
+        all_units = [u for us in units for u in us]
+        question = (
+            clause(subject.question).words - FILLER - _QUESTION_FORM if subject.question else frozenset()
+        )
+        verbatim = frozenset().union(*(_verbatim(p) for p in passages))
+        weight = self._lexical_weight
+        outcomes: list[str] = []
+        lexical: dict[int, np.ndarray] = {}
+        for i, c in enumerate(claims):
+            if _plain(subject.text[c.start : c.end]) in verbatim:
+                outcomes.append(STANDING)  # a whole passage sentence, word for word, restates it
+                continue
+            parts = _parts(subject.text[c.start : c.end], c.features, question)
+            if any(align(part, all_units, topic=topic).contradiction for part, topic in parts):
+                outcomes.append("grounding.contradicted")
+                continue
+            share = np.array([_share(c.features, w) for w in words])
+            best = float(share.max())
+            if not {q.value for q in c.features.quantities} <= values:
+                outcomes.append("grounding.unsupported")  # a number no passage holds, whatever the cosine
+            elif self._embed is None:
+                outcomes.append(STANDING if best >= self._min_support else "grounding.unsupported")
+            elif weight * best + (1 - weight) * _COSINE_CEILING < self._min_support:
+                outcomes.append("grounding.unsupported")  # no cosine could lift it
+            else:
+                outcomes.append(OPEN)
+                lexical[i] = share
+        return _Assessment(claims, passages, outcomes, lexical)
+
+    def _cosines(
+        self, subjects: Sequence[Subject], assessments: list[_Assessment]
+    ) -> list[np.ndarray | None]:
+        """Per subject, the best cosine of each OPEN claim (rows, in claim order) with each passage."""
         if self._embed is None:
             return [None] * len(subjects)
         texts: list[str] = []
-        layout: list[tuple[int, list[int]] | None] = []
-        for subject, claims in zip(subjects, plans, strict=True):
-            passages = [p.text for p in subject.context if p.text.strip()]
-            if not claims or not passages:
+        layout: list[tuple[int, int, list[int]] | None] = []
+        for subject, assessment in zip(subjects, assessments, strict=True):
+            open_claims = [assessment.claims[i] for i in assessment.open]
+            if not open_claims:
                 layout.append(None)
                 continue
             first = len(texts)
-            texts.extend(subject.text[c.start : c.end] for c in claims)
+            texts.extend(subject.text[c.start : c.end] for c in open_claims)
             owner: list[int] = []
-            for index, passage in enumerate(passages):
+            for index, passage in enumerate(assessment.passages):
                 parts = [passage[a:b] for a, b in sentence_spans(passage)]
                 for unit in dict.fromkeys([passage, *parts]):
                     texts.append(unit)
                     owner.append(index)
-            layout.append((first, owner))
+            layout.append((first, len(open_claims), owner))
         if not texts:
             return [None] * len(subjects)
         # One call for the whole batch: the model's per-call overhead dominates at this size.
@@ -171,12 +258,11 @@ class GroundingCheck:
         if vectors.ndim != 2 or vectors.shape[0] != len(texts):
             raise ValueError(f"embed returned shape {vectors.shape} for {len(texts)} texts")
         out: list[np.ndarray | None] = []
-        for claims, slot in zip(plans, layout, strict=True):
+        for slot in layout:
             if slot is None:
                 out.append(None)
                 continue
-            first, owner = slot
-            n = len(claims)
+            first, n, owner = slot
             claim_vecs = vectors[first : first + n]
             unit_vecs = vectors[first + n : first + n + len(owner)]
             scores = np.asarray(claim_vecs @ unit_vecs.T, dtype=np.float64)
@@ -186,48 +272,29 @@ class GroundingCheck:
             out.append(best)
         return out
 
-    def _decide(self, subject: Subject, claims: list[_Claim], cosine: np.ndarray | None) -> ValidatorResult:
-        passages = [p.text for p in subject.context if p.text.strip()]
+    def _decide(
+        self, subject: Subject, assessment: _Assessment, cosine: np.ndarray | None
+    ) -> ValidatorResult:
         spans: dict[str, list[Span]] = {}
-        if claims and not passages:
-            spans["grounding.no_context"] = [Span(c.start, c.end) for c in claims]
-        elif claims:
-            units = [passage_clauses(p) for p in passages]
-            names = frozenset().union(*(context_names(p) for p in passages))
-            words = [frozenset().union(names, *(u.words for u in us)) for us in units]
-            values = {q.value for us in units for u in us for q in u.quantities}
-            all_units = [u for us in units for u in us]
-            question = (
-                clause(subject.question).words - FILLER - _QUESTION_FORM if subject.question else frozenset()
-            )
-            standing: list[_Claim] = []
-            verbatim = frozenset().union(*(_verbatim(p) for p in passages))
-            for i, c in enumerate(claims):
-                if _plain(subject.text[c.start : c.end]) in verbatim:
-                    standing.append(c)  # a whole passage sentence, word for word, restates it
-                    continue
-                parts = _parts(subject.text[c.start : c.end], c.features, question)
-                if any(align(part, all_units, topic=topic).contradiction for part, topic in parts):
-                    spans.setdefault("grounding.contradicted", []).append(Span(c.start, c.end))
-                    continue
-                lexical = np.array([_share(c.features, w) for w in words])
-                support = lexical
-                if cosine is not None:
-                    support = self._lexical_weight * lexical + (1 - self._lexical_weight) * cosine[i]
-                numbers_known = {q.value for q in c.features.quantities} <= values
-                if float(support.max()) < self._min_support or not numbers_known:
-                    spans.setdefault("grounding.unsupported", []).append(Span(c.start, c.end))
-                else:
-                    standing.append(c)
-            if self._judge is not None and standing:
-                context = "\n".join(passages)
-                pairs = [(context, subject.text[c.start : c.end]) for c in standing]
-                for c, label in zip(standing, self._judge.judge(pairs), strict=True):
-                    if label != "entailed":
-                        code = (
-                            "grounding.contradicted" if label == "contradicted" else "grounding.unsupported"
-                        )
-                        spans.setdefault(code, []).append(Span(c.start, c.end))
+        standing: list[_Claim] = []
+        rows = {claim_index: row for row, claim_index in enumerate(assessment.open)}
+        for i, (c, outcome) in enumerate(zip(assessment.claims, assessment.outcomes, strict=True)):
+            if outcome == OPEN:
+                assert cosine is not None  # OPEN only when there is an embedding to decide
+                w = self._lexical_weight
+                support = w * assessment.lexical[i] + (1 - w) * cosine[rows[i]]
+                outcome = STANDING if float(support.max()) >= self._min_support else "grounding.unsupported"
+            if outcome == STANDING:
+                standing.append(c)
+            else:
+                spans.setdefault(outcome, []).append(Span(c.start, c.end))
+        if self._judge is not None and standing:
+            context = "\n".join(assessment.passages)
+            pairs = [(context, subject.text[c.start : c.end]) for c in standing]
+            for c, label in zip(standing, self._judge.judge(pairs), strict=True):
+                if label != "entailed":
+                    code = "grounding.contradicted" if label == "contradicted" else "grounding.unsupported"
+                    spans.setdefault(code, []).append(Span(c.start, c.end))
         findings = tuple(
             Finding(code, GROUNDING_MESSAGES[code], tuple(sorted(s, key=lambda x: x.start)))
             for code, s in sorted(spans.items())

@@ -62,3 +62,25 @@ def test_a_rewritten_record_with_a_recomputed_hash_is_reported(tmp_path: Path) -
         "offset 0: chain release:d:0 seq 0: MAC does not match: the record was written or rewritten "
         "without the audit key"
     ]
+
+
+GOLDEN = Path(__file__).parent.parent / "data" / "audit_chain_v1.jsonl"
+GOLDEN_KEY = audit_key.AuditKey(bytes(range(32)))  # a test key, used for nothing else
+
+
+def test_a_chain_sealed_before_the_one_pass_seal_still_verifies_and_is_resealed_byte_for_byte() -> None:
+    """tests/data/audit_chain_v1.jsonl was sealed by the previous seal() (two canonical passes): records on
+    existing audit topics must keep verifying, and today's seal must produce the very same hashes and MACs."""
+    from engine.audit.verify import read_file
+
+    located = list(read_file(GOLDEN))
+    assert verify(located, GOLDEN_KEY).ok
+    head = None
+    for item in located:
+        original = item.record
+        unsealed = {
+            k: v for k, v in original.items() if k not in ("seq", "prev_hash", "hash", "mac", "mac_key")
+        }
+        resealed = chain.seal(unsealed, head, (GOLDEN_KEY.key_id, GOLDEN_KEY.secret))
+        assert resealed == original
+        head = chain.ChainHead(resealed["seq"], resealed["hash"])

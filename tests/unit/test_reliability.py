@@ -84,14 +84,16 @@ def test_an_embedding_outage_passes_through_the_validator_instead_of_becoming_a_
         raise EmbeddingTimeout("embedding endpoint did not answer")
 
     validator = grounding_validator(app.outage_aware(down))
-    subject = Subject(
-        text="The excess for water damage claims is 500 dollars.",
-        context=(ContextPassage("p", "The excess for water damage claims is 500 dollars."),),
-    )
+    passage = (ContextPassage("p", "The excess for water damage claims is 500 dollars."),)
+    # A paraphrase: whether it is supported is the cosine's call, so the check needs the embedding.
+    subject = Subject(text="Water damage claims carry an excess of 500 dollars.", context=passage)
     with pytest.raises(InfrastructureUnavailable):
         validator.check(subject)
     up = grounding_validator(app.outage_aware(lambda texts: np.ones((len(texts), 4), dtype=np.float32)))
     assert up.check(subject).error is None
+    # A claim the lexical checks decide whatever the cosine (here restated word for word) needs none.
+    verbatim = Subject(text="The excess for water damage claims is 500 dollars.", context=passage)
+    assert validator.check(verbatim).passed
 
 
 # --- the processor's commit path, on fakes (no broker)

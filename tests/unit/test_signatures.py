@@ -97,3 +97,19 @@ def test_a_signature_by_another_key_with_a_known_kid_is_refused(settings: Settin
 def test_malformed_signatures_name_what_is_wrong(detached: str, why: str) -> None:
     with pytest.raises(SignatureError, match=why):
         signature.protected(detached)
+
+
+@pytest.mark.parametrize("payload", [b"", b"record", "Zürich \U0001f600".encode(), bytes(range(256)) * 40])
+def test_the_prepared_signer_makes_the_very_jws_jwcrypto_makes(tmp_path: Path, payload: bytes) -> None:
+    """Ed25519 signatures are deterministic: the signer that skips jwcrypto's per-record object building
+    must give the same bytes as jwcrypto itself, and verify with the published key."""
+    from jwcrypto import jws
+
+    keys.new_key(tmp_path, "release")
+    key = keys.signing_key(tmp_path, "release")
+    token = jws.JWS(payload)
+    token.add_signature(key, "EdDSA", protected=json.dumps({"alg": "EdDSA", "kid": key.key_id}))
+    header, _, sig = str(token.serialize(compact=True)).split(".")
+    assert signature.Signer(key).sign(payload) == signature.sign(payload, key) == f"{header}..{sig}"
+    published = signature.key_set(keys.public_keys(tmp_path, "release"))
+    assert signature.verify(payload, signature.sign(payload, key), published) == key.key_id

@@ -155,3 +155,125 @@ def test_envelope_dicts_are_what_asdict_gave_and_stay_independent_of_the_envelop
         env.to_bytes()
         == json.dumps(dataclasses.asdict(env), separators=(",", ":"), ensure_ascii=False).encode()
     )  # the wire bytes are unchanged
+
+
+# --- the batch's OPA requests go out in chunks, overlapping the next chunk's validators -------------
+
+
+class ChunkRecordingPolicy:
+    """A fake OPA client: allows everything but the inputs whose answer says "deny", and records each
+    request; requests from `down_from` on find OPA unavailable."""
+
+    def __init__(self, down_from: int | None = None) -> None:
+        self.requests: list[list[str]] = []
+        self.down_from = down_from
+
+    def decide(self, package: str, inputs: list[dict], gate: str = "") -> list:
+        from engine.errors import PolicyUnavailable
+        from engine.policy.decision import PolicyDecision
+
+        self.requests.append([i["envelope"]["payload"]["answer"] for i in inputs])
+        if self.down_from is not None and len(self.requests) > self.down_from:
+            raise PolicyUnavailable("OPA did not answer (ConnectionError, 5 attempt(s))")
+        return [
+            PolicyDecision.deny("x.denied", "no")
+            if "deny" in i["envelope"]["payload"]["answer"]
+            else PolicyDecision(allow=True)
+            for i in inputs
+        ]
+
+
+def _items(n: int) -> list:
+    from engine.gates.policy_gate import GateItem
+
+    return [
+        GateItem(
+            Envelope(type="answer.draft", contract="answers.draft@1", tenant="t",
+                     payload={"answer": f"{i} {'deny' if i % 7 == 0 else 'fine'}"}),
+            Subject(text=f"answer {i}"),
+        )
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def test_a_batch_is_decided_in_chunks_in_order_with_every_item_decided_once() -> None:
+    from engine.gates import policy_gate
+
+    policy = ChunkRecordingPolicy()
+    gate = policy_gate.PolicyGate("release", "governor.release", [], policy, pii_fields={})  # type: ignore[arg-type]
+    verdicts = gate.decide(_items(250))
+    assert [len(r) for r in policy.requests] == [policy_gate.POLICY_CHUNK] * 2 + [50]
+    assert [a for r in policy.requests for a in r] == [
+        f"{i} {'deny' if i % 7 == 0 else 'fine'}" for i in range(250)
+    ]
+    assert [v.outcome for v in verdicts] == ["rejected" if i % 7 == 0 else "approved" for i in range(250)]
+
+
+def test_once_opa_is_found_down_the_rest_of_the_batch_fails_closed_without_asking_again() -> None:
+    from engine.gates import policy_gate
+    from engine.policy.decision import POLICY_UNAVAILABLE
+
+    policy = ChunkRecordingPolicy(down_from=1)
+    gate = policy_gate.PolicyGate("release", "governor.release", [], policy, pii_fields={})  # type: ignore[arg-type]
+    verdicts = gate.decide(_items(350))
+    assert len(policy.requests) == 2  # the first chunk, and the one that found OPA down; not the other two
+    assert {v.outcome for v in verdicts[:100]} == {"approved", "rejected"}
+    assert all(v.outcome == "rejected" and v.primary_reason == POLICY_UNAVAILABLE for v in verdicts[100:])
+
+
+# --- claims the lexical checks decide are not embedded ---------------------------------------------
+
+
+def test_only_claims_the_lexical_checks_leave_open_are_embedded_and_checked_from_the_prefetch() -> None:
+    model = CountingEmbedder()
+    cached = CachedEmbedder(model)
+    grounding = grounding_validator(cached.embed)
+    prefetch = BatchEmbeddings(cached, needs=grounding.embedding_needs)
+    verbatim = "The excess for water damage claims is $750."
+    contradicted = "Burst pipes are not covered."
+    unknown_number = "Burst pipes carry an excess of $900."
+    unrelated = "Our office dog enjoys long walks around the harbour."
+    paraphrase = "Water damage claims carry an excess of $750."
+    subjects = [
+        Subject(text=t, context=PASSAGES) for t in (verbatim, contradicted, unknown_number, unrelated)
+    ]
+    open_one = Subject(text=paraphrase, context=PASSAGES)
+    prefetch([*subjects, open_one])
+    passage_texts = {u for p in PASSAGES for u in passage_units(p.text)}
+    assert len(model.calls) == 1 and set(model.calls[0]) == {paraphrase, *passage_texts}
+    codes = [{f.code for f in grounding.check(s).findings} for s in [*subjects, open_one]]
+    assert codes == [
+        set(),
+        {"grounding.contradicted"},
+        {"grounding.unsupported"},
+        {"grounding.unsupported"},
+        set(),
+    ]
+    assert len(model.calls) == 1, "the checks found the open claim's vectors in the cache"
+    assert model.calls[0].count(paraphrase) == 1
+
+
+def test_a_lexically_decided_claim_gets_the_verdict_any_cosine_would_have_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The labelled sets' drafts, with an embedder whose cosines are arbitrary: the same verdicts whether
+    claims too weakly worded for any cosine to save them are embedded or not."""
+    from engine.gates.evaluate import read_cases
+    from engine.gates.release import draft_subject
+    from engine.validators import grounding as module
+
+    data = Path(__file__).parent.parent / "data"
+    subjects = []
+    for name in ("release_dev.jsonl", "release_holdout.jsonl"):
+        for case in read_cases(data / name):
+            item = {"model": "m", "template_version": "x", "prompt_id": "p", "context": [], **case.item}
+            draft = Envelope(type="answer.draft", contract="answers.draft@1", tenant="t", payload=item)
+            subjects.append(draft_subject(draft))
+    model = CountingEmbedder()
+    skipping = [grounding_validator(model.embed).check(s) for s in subjects]
+    skipped = sum(len(call) for call in model.calls)
+    model.calls.clear()
+    monkeypatch.setattr(module, "_COSINE_CEILING", 1e9)  # no claim too weak to embed
+    embedding_all = [grounding_validator(model.embed).check(s) for s in subjects]
+    assert skipping == embedding_all
+    assert skipped < sum(len(call) for call in model.calls)
