@@ -38,7 +38,9 @@ EXPECTED = {
     # strict-bank blocks the topic; "cryptocurrency" quoted from the tenant's own payment passage is not
     # an answer out of scope (issue 9: scope ignores terms the retrieved context itself uses).
     "d-018": ("rejected", {"scope.blocked_topic"}),
-    "d-019": ("rejected", {"scope.out_of_scope"}),
+    # The same grounded answer for acme-insurance, which does not block the topic: a correct answer that
+    # quotes the tenant's own passage is released (it was a false reject before issue 9's second pass).
+    "d-019": ("approved", set()),
     "d-020": ("rejected", {"format.empty"}),
     "d-021": ("rejected", {"toxicity.word_list"}),
     "d-022": ("dlq", {"contract.type"}),
