@@ -178,9 +178,21 @@ _LEAK_CACHE_SIZE = 16
 
 
 # Every trigger word once: a text is searched for each of them once, not once per pattern that names it.
-_TRIGGERS = tuple(
-    sorted({w for ps in (_ATTEMPTS, _ECHOES, _GENERIC_LEAKS, _READER_ADDRESSES) for ws, _ in ps for w in ws})
-)
+# A trigger that contains a shorter one adds nothing ("disregard" holds for "disregard" patterns when
+# "regard" is a trigger too): the shorter one is looked up instead, so each text is searched fewer times.
+_ALL_TRIGGERS = {
+    w for ps in (_ATTEMPTS, _ECHOES, _GENERIC_LEAKS, _READER_ADDRESSES) for ws, _ in ps for w in ws
+}
+_SHORTEST = {w: min((v for v in _ALL_TRIGGERS if v in w), key=len) for w in _ALL_TRIGGERS}
+
+
+def _reduced(patterns: _Patterns) -> _Patterns:
+    return tuple((tuple(sorted({_SHORTEST[w] for w in words})), pattern) for words, pattern in patterns)
+
+
+_ATTEMPTS, _ECHOES = _reduced(_ATTEMPTS), _reduced(_ECHOES)
+_GENERIC_LEAKS, _READER_ADDRESSES = _reduced(_GENERIC_LEAKS), _reduced(_READER_ADDRESSES)
+_TRIGGERS = tuple(sorted(set(_SHORTEST.values())))
 
 
 def _triggers(text: str) -> frozenset[str]:

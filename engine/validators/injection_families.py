@@ -184,7 +184,7 @@ READER_FAMILIES: tuple[tuple[tuple[str, ...], str], ...] = (
         r"(?:reading|processing|parsing|summari[sz]ing|handling|reviewing)\s+(?:this|these|the)\b",
     ),
     (
-        ("assistant", "model", "chatbot", "ai"),
+        ("assistant", "model", "chatbot", "ai:", "ai :", "ai,"),
         r"(?:^|[.!?]\s+|\n)\s*(?:assistant|model|chatbot|(?-i:AI))\s*[,:]\s+(?:from\s+(?:now|this)|ignore|forget|"
         r"disregard|you\s+(?:are|must|will|should)|reveal|print|output|stop|do\s+not|don't|never)\b",
     ),

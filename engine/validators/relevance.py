@@ -87,13 +87,13 @@ class RelevanceCheck:
             return "answer type"
         if len(a.words) <= _TERSE_WORDS:
             return ""
-        # Headings name a section, they state nothing an answer could restate.
-        units = [u for p in subject.context for u in passage_clauses(p.text) if not is_heading(u.text)]
+        facts = [_facts(p.text) for p in subject.context]
+        units = [u for clauses, _ in facts for u in clauses]
         # Only the question's words the context uses can be looked for in an answer grounded in it; of
         # those, the names in the documents' titles (the organisation, its product) hold for every
         # passage and say nothing about what is asked.
         names = frozenset().union(*(title_names(p.text) for p in subject.context))
-        used = clause(question).words & frozenset().union(*(u.words for u in units)) - _QUESTION_FORM
+        used = clause(question).words & frozenset().union(*(words for _, words in facts)) - _QUESTION_FORM
         q_words = (used - names) or used
         if not q_words:
             return ""
@@ -127,6 +127,14 @@ class RelevanceCheck:
             if not _meets(focus, said) and sum(1 for w in df if _meets({w}, said)) < most:
                 return "question focus missing"
         return ""
+
+
+@lru_cache(maxsize=4096)
+def _facts(passage: str) -> tuple[tuple[Clause, ...], frozenset[str]]:
+    """The passage's clauses that state something (headings name a section, they state nothing an answer
+    could restate), and their words."""
+    clauses = tuple(u for u in passage_clauses(passage) if not is_heading(u.text))
+    return clauses, frozenset().union(*(u.words for u in clauses))
 
 
 def _asked(question: str, names: frozenset[str], units: list[Clause]) -> frozenset[str]:
