@@ -103,6 +103,15 @@ _ANTONYMS = (
 _ANTONYM_STEMS = tuple((stem(a), stem(b)) for a, b in _ANTONYMS)
 _ANY_WORD = re.compile(r"[^\W\d_]+")
 _CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\s+|\s+but\s+")
+# A compound answer sentence makes one claim per clause ("10%, or 30% if uptime falls below 99%").
+CLAIM_SPLIT = re.compile(r";|,\s+(?:and|but|or|while|whereas)\s+|\s+but\s+")
+
+
+def claim_pieces(sentence: str) -> list[str]:
+    """The clauses of one answer sentence, as grounding and relevance both read them (one parse each)."""
+    return [p.strip() for p in CLAIM_SPLIT.split(sentence) if p.strip()]
+
+
 # Words that say how an answer is put, not what it claims ("The answer is 30 days.").
 FILLER = frozenset(
     """
@@ -146,8 +155,6 @@ class Clause:
     # The content words of each condition the clause states ("provided the phone is returned in its box":
     # phone, return, box): a claim or question that states them has not dropped the condition.
     conditions: tuple[frozenset[str], ...] = ()
-    # The words the claim's question states (set by grounding): a condition they state needs no repeating.
-    given: frozenset[str] = frozenset()
     # What "only" restricts ("only calculators from the list": calculator) and what "any"/"every"/"all"
     # extends to every case ("any calculator"): one against the other is a contradiction.
     restricted: frozenset[str] = frozenset()
@@ -243,7 +250,7 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         antonym_words=_antonym_stems(low),
         conditions=_conditions(unbounded, waits) if conditional else (),
         restricted=_heads(_RESTRICTED, body) if "only" in low else frozenset(),
-        universal=_heads(_UNIVERSAL, body),
+        universal=_heads(_UNIVERSAL, body) if "any" in low or "every" in low or "all" in low else frozenset(),
     )
 
 
@@ -296,8 +303,10 @@ def overlap(claim: Clause, unit: Clause) -> float:
     return len(claim.words & unit.words) / len(claim.words)
 
 
-def conflicts(claim: Clause, unit: Clause) -> tuple[str, ...]:
-    """Why ``claim`` contradicts ``unit`` (a passage clause it is aligned with); empty when it does not."""
+def conflicts(claim: Clause, unit: Clause, given: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Why ``claim`` contradicts ``unit`` (a passage clause it is aligned with); empty when it does not.
+    ``given``: the words (and "#" figures) the claim's question states; a condition they state needs no
+    repeating."""
     kinds: list[str] = []
     shared = claim.words & unit.words
     # A claim that states no case of its own is compared with what the clause asserts, not with its cases.
@@ -319,7 +328,7 @@ def conflicts(claim: Clause, unit: Clause) -> tuple[str, ...]:
     if (
         unit.conditional
         and not claim.any_condition
-        and any(_dropped(c, claim) for c in unit.conditions or (frozenset(),))
+        and any(_dropped(c, claim, given) for c in unit.conditions or (frozenset(),))
     ):
         kinds.append("condition")
     if quantity_conflict(claim.quantities, unit.quantities) or _unit_conflict(claim, unit, shared):
@@ -327,12 +336,12 @@ def conflicts(claim: Clause, unit: Clause) -> tuple[str, ...]:
     return tuple(kinds)
 
 
-def _dropped(condition: frozenset[str], claim: Clause) -> bool:
+def _dropped(condition: frozenset[str], claim: Clause, given: frozenset[str]) -> bool:
     """Whether the claim leaves out a condition: it lacks the condition's words, and its question does not
     state most of them ("If I return it in its box, can I cancel?" has met "provided it is returned in its
     box")."""
     missing = condition - claim.words - figures(claim.quantities)
-    return not condition or (bool(missing) and 2 * len(missing & claim.given) < len(missing))
+    return not condition or (bool(missing) and 2 * len(missing & given) < len(missing))
 
 
 def _polarity(c: Clause, shared: frozenset[str], cases: bool) -> bool:
@@ -370,6 +379,7 @@ def align(
     margin: float = 0.15,
     tie: float = 0.05,
     topic: frozenset[str] = frozenset(),
+    given: frozenset[str] = frozenset(),
 ) -> Alignment:
     """The best lexical alignment of ``claim`` and whether its closest passage clauses contradict it.
 
@@ -377,6 +387,7 @@ def align(
     when the clauses that mention the claim's most specific word (the one the passages use least:
     "mountaineering" in "Mountaineering is covered by travel insurance") conflict and none of them agrees.
     ``topic`` (the question's words, for a terse claim) helps choose the clause, never the verdict.
+    ``given`` (what the question states) meets the conditions it states.
     """
     own = claim
     if topic:
@@ -390,11 +401,10 @@ def align(
     # Among clauses that share about as much with the claim, the most specific one (the claim covers
     # most of it) is what the claim restates; a long clause that merely shares words does not count.
     close = _ranked(claim, [(score, u) for score, u in scored if score >= best - margin])
-    verdict = _verdict(own, close, units, topic, margin, tie)
+    verdict = _verdict(own, close, units, topic, margin, tie, given)
     if not verdict and not topic:
-        verdict = _verdict(
-            own, _ranked(claim, _about_focus(own, scored, min_overlap)), units, topic, margin, tie
-        )
+        focused = _ranked(claim, _about_focus(own, scored, min_overlap))
+        verdict = _verdict(own, focused, units, topic, margin, tie, given)
     return Alignment(best, verdict)
 
 
@@ -427,13 +437,14 @@ def _verdict(
     topic: frozenset[str],
     margin: float,
     tie: float,
+    given: frozenset[str],
 ) -> tuple[str, ...]:
     """The conflicts of the first of ``close`` (ranked clauses), unless one ranked about as high agrees."""
     if not close:
         return ()
     top_score, top = close[0]
-    verdict = conflicts(own, top)
-    if verdict and not any(s >= top_score - tie and not conflicts(own, u) for s, u in close[1:]):
+    verdict = conflicts(own, top, given)
+    if verdict and not any(s >= top_score - tie and not conflicts(own, u, given) for s, u in close[1:]):
         # A clause that aligns as well by the claim's own words and states its very quantities agrees
         # with it ("the cancellation fee is $50" restates "minus a cancellation fee of $50").
         # A terse claim aligned by its question's words, whose best clause gives another value for the
@@ -442,7 +453,7 @@ def _verdict(
             own_scores = [(overlap(own, u), u) for u in units]
             own_best = max(score for score, _ in own_scores)
             if any(
-                own.quantities <= u.quantities and not conflicts(own, u)
+                own.quantities <= u.quantities and not conflicts(own, u, given)
                 for score, u in own_scores
                 if score >= own_best - margin / 3
             ):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -20,7 +20,7 @@ import numpy as np
 from engine.errors import InfrastructureUnavailable
 from engine.validators.adapter import error_result
 from engine.validators.base import Finding, Span, Subject, ValidatorResult
-from engine.validators.claims import FILLER, Clause, align, clause, figures, passage_clauses
+from engine.validators.claims import FILLER, Clause, align, claim_pieces, clause, figures, passage_clauses
 from engine.validators.judge import ClaimJudge
 from engine.validators.lexicon import canonical
 from engine.validators.names import context_names
@@ -45,8 +45,6 @@ _PLEASANTRY = re.compile(
 )
 
 
-# A compound answer sentence makes one claim per clause ("10%, or 30% if uptime falls below 99%").
-_CLAIM_SPLIT = re.compile(r";|,\s+(?:and|but|or|while|whereas)\s+|\s+but\s+")
 # A terse claim ("The answer is $25 a year.") is aligned together with its question's words, as a
 # reader would: it restates the fact the question asks about, not any fact with the same unit.
 _TERSE_WORDS = 1
@@ -55,14 +53,11 @@ _QUESTION_FORM = frozenset(
 )
 
 
-def _parts(
-    sentence: str, features: Clause, question: frozenset[str], given: frozenset[str] = frozenset()
-) -> list[tuple[Clause, frozenset[str]]]:
+def _parts(sentence: str, features: Clause, question: frozenset[str]) -> list[tuple[Clause, frozenset[str]]]:
     """The claim's clauses, each with the topic words that help align it (the question's, when terse)."""
-    pieces = [p.strip() for p in _CLAIM_SPLIT.split(sentence) if p.strip()]
+    pieces = claim_pieces(sentence)
     parts = [features] if len(pieces) < 2 else [clause(p, strip_particle=True) for p in pieces]
-    # The question's words travel with each part: a condition the question states needs no repeating.
-    parts = [replace(f, given=given) for part in parts for f in _figures(part)]
+    parts = [f for part in parts for f in _figures(part)]
     return [(f, question if len(f.words) <= _TERSE_WORDS else frozenset()) for f in parts]
 
 
@@ -206,8 +201,11 @@ class GroundingCheck:
                 if _plain(subject.text[c.start : c.end]) in verbatim:
                     standing.append(c)  # a whole passage sentence, word for word, restates it
                     continue
-                parts = _parts(subject.text[c.start : c.end], c.features, question, given)
-                if any(align(part, all_units, topic=topic).contradiction for part, topic in parts):
+                parts = _parts(subject.text[c.start : c.end], c.features, question)
+                # What the question states travels with each part: a condition it states needs no repeating.
+                if any(
+                    align(part, all_units, topic=topic, given=given).contradiction for part, topic in parts
+                ):
                     spans.setdefault("grounding.contradicted", []).append(Span(c.start, c.end))
                     continue
                 lexical = np.array([_share(c.features, w) for w in words])

@@ -52,6 +52,10 @@ _SUFFIXES = (
     ("ibl", 4), ("ion", 5), ("ery", 4), ("al", 4), ("er", 4), ("or", 4),
 )  # fmt: skip
 _VOWELS = frozenset("aeiouy")
+# The suffixes by their last letter: a stem is compared with the few that can end it.
+_BY_LAST: dict[str, tuple[tuple[str, int], ...]] = {}
+for _suffix, _keep in _SUFFIXES:
+    _BY_LAST[_suffix[-1]] = (*_BY_LAST.get(_suffix[-1], ()), (_suffix, _keep))
 
 
 def _spelling(s: str) -> str:
@@ -69,7 +73,7 @@ def _spelling(s: str) -> str:
 
 
 def _strip_suffix(s: str) -> str:
-    for suffix, keep in _SUFFIXES:
+    for suffix, keep in _BY_LAST.get(s[-1:], ()):
         if s.endswith(suffix) and len(s) - len(suffix) >= keep:
             base = s[: -len(suffix)]
             if len(base) > 3 and base[-1] == base[-2] and base[-1] not in _VOWELS | {"s"}:

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from engine.validators.base import Finding, Span, Subject, ValidatorResult
-from engine.validators.claims import Clause, clause, passage_clauses
+from engine.validators.claims import Clause, claim_pieces, clause, passage_clauses
 from engine.validators.lexicon import canonical
 from engine.validators.names import is_heading, title_names
 from engine.validators.text import sentence_spans
@@ -52,7 +52,6 @@ _TERSE_WORDS = 3
 _RESTATES = 0.75
 # A clause of fewer content words restates nothing on its own.
 _MIN_RESTATED_WORDS = 2
-_CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|or|while|whereas|which|unless)\s+|\s+but\s+")
 # Word forms that share this long a prefix are one word here ("complain", "complaint").
 _PREFIX = 6
 
@@ -98,8 +97,10 @@ class RelevanceCheck:
         if not q_words:
             return ""
         said = set(a.words)
+        restated = False  # the restated sentences' words are looked up at most once, and only when needed
         if not _meets(q_words, said):
             said |= _restated(answer, names, subject)
+            restated = True
             if not _meets(q_words, said):
                 return "no question word"
         wanted = _asked(question, names, units) or q_words
@@ -123,7 +124,8 @@ class RelevanceCheck:
         # answer that says as many of the question's words as the best-matching clause does is on it too
         # (clauses can tie: "what happened to each parcel" against "if a parcel is lost").
         if rarest < max(df.values()) and not _meets(focus, said):
-            said |= _restated(answer, names, subject)
+            if not restated:
+                said |= _restated(answer, names, subject)
             if not _meets(focus, said) and sum(1 for w in df if _meets({w}, said)) < most:
                 return "question focus missing"
         return ""
@@ -168,8 +170,8 @@ def _restated(answer: str, names: frozenset[str], subject: Subject) -> set[str]:
     of the answer is compared on its own: an answer that joins two sentences restates both."""
     pieces = [clause(answer, strip_particle=True)]
     for start, end in sentence_spans(answer):
-        parts = [p for p in _CLAUSE_SPLIT.split(answer[start:end]) if p.strip()]
-        pieces += [clause(p, strip_particle=True) for p in parts]
+        # Split as grounding splits a claim: the parses are grounding's, from the cache.
+        pieces += [clause(p, strip_particle=True) for p in claim_pieces(answer[start:end])]
     own = [w for w in dict.fromkeys(p.words - names for p in pieces) if len(w) >= _MIN_RESTATED_WORDS]
     out: set[str] = set()
     for p in subject.context:
