@@ -14,7 +14,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from engine.validators.text import normalise_number, sentence_spans, stem
+from engine.validators.lexicon import canonical
+from engine.validators.quantities import (
+    NUMBER_WORDS,
+    Quantity,
+    figures,
+    quantities,
+    quantity_conflict,
+    same_figure,
+)
+from engine.validators.stopwords import ENGLISH_STOPWORDS
+from engine.validators.text import sentence_spans, stem
 
 _SCOPE_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?|\d+(?:[.,]\d+)*|[,.;:!?()]")
 # A negation governs the next few content words ("no waiting period for illness").
@@ -49,15 +59,38 @@ _LIMIT = re.compile(
     r"no\s+more\s+than|no\s+later\s+than|minimum|if|after|before|until|as\s+long\s+as|subject\s+to)\b|\d"
 )
 _CONDITION = re.compile(
-    r"(?i)\b(?:unless|only\s+if|only\s+when|only\s+after|only\s+for|provided\s+(?:that|you)|as\s+long\s+as|"
+    r"(?i)\b(?:unless|only\s+if|only\s+when|only\s+after|only\s+for|provided\s+(?:that|you|your|the|a|an|it|its|they|their|we|our|he|his|she|her|all|any|both|each)|as\s+long\s+as|"
     r"on\s+condition|except|subject\s+to|so\s+long\s+as|otherwise|or\s+(?:older|younger|over|under))\b"
 )
 _ANY_CONDITION = re.compile(
-    r"(?i)\b(?:if|unless|only|provided|as\s+long\s+as|when|whenever|except|subject\s+to|after|before|"
-    r"condition|conditions|depends?|depending|so\s+long\s+as|aged?|older|younger|or\s+(?:over|under))\b"
+    # "only" states a condition before a preposition or at the end ("only with permission", "members
+    # only"), not before a verb ("you only pay for what you use").
+    r"(?i)\bonly(?=\s+(?:if|when|where|after|before|for|with|to|by|on|in|from|once|while|until|as|at|during|"
+    r"within|under|over|between|through|via)\b|\s*(?:[.,;:!?)]|$))|"
+    r"\b(?:if|unless|provided|as\s+long\s+as|when|whenever|except|subject\s+to|after|before|"
+    r"condition|conditions|depends?|depending|so\s+long\s+as|aged?|older|younger|or\s+(?:over|under)|"
+    r"until|till|once|as\s+soon\s+as)\b"
 )
+# "only" before what it restricts ("Only calculators from the list", "only in examinations that ..."),
+# not after a modal ("you can only cancel online" restricts the manner, not a set).
+_PREPOSITIONS = r"(?:(?:in|on|at|for|from|with|to|by|of|the|a|an|your|our|their|its)\s+)*"
+_RESTRICTED = re.compile(
+    r"(?i)(?<!can )(?<!may )(?<!must )(?<!will )(?<!should )(?<!could )\bonly\s+"
+    + _PREPOSITIONS
+    + r"([^\W\d_]+)"
+)
+_UNIVERSAL = re.compile(r"(?i)\b(?:any|every|all)\s+" + _PREPOSITIONS + r"([^\W\d_]+)")
 # Words that open a clause stating a case rather than a fact.
 _ANTECEDENT = frozenset(("if", "when", "whenever"))
+# Words that open a subordinate clause: a negation before one does not reach into it ("must not visit
+# until they have been free of symptoms": the symptoms are not negated).
+_SCOPE_BREAKS = frozenset(
+    """
+    until till unless because although though whereas while which who whose where if when whenever once
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
+_UNTIL = frozenset(("until", "till"))
+_UNTIL_WORD = re.compile(r"(?i)\b(?:until|till)\b")
 _ANTONYMS = (
     ("before", "after"), ("more", "less"), ("minimum", "maximum"), ("increase", "decrease"),
     ("higher", "lower"), ("earlier", "later"), ("mandatory", "optional"), ("required", "optional"),
@@ -70,38 +103,15 @@ _ANTONYMS = (
 _ANTONYM_STEMS = tuple((stem(a), stem(b)) for a, b in _ANTONYMS)
 _ANY_WORD = re.compile(r"[^\W\d_]+")
 _CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\s+|\s+but\s+")
-_NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "ninety": 90, "hundred": 100, "a hundred": 100, "half": 0.5,
-}  # fmt: skip
-_QUANTITY = re.compile(
-    r"(?i)(?P<cur>[$\u20ac\u00a3])?\s?(?P<num>\d[\d,]*(?:\.\d+)?|\b(?:"
-    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
-    + r")\b)(?:\s?-\s?|\s)?(?:(?:business|working|calendar|clear|full|consecutive)\s+)?"
-    + r"(?P<unit>%|per\s?cent\b|[a-z]+)?"
-)
-# Units by what they measure, with one name per unit: "23 lb" against "23 kg" is another figure, and
-# "3,000 meters" restates "3,000 metres". Keys are stemmed as quantities' units are.
-_UNIT_NAMES = {
-    "minute": ("minute", "time"), "min": ("minute", "time"), "hour": ("hour", "time"),
-    "hr": ("hour", "time"), "day": ("day", "time"), "week": ("week", "time"), "month": ("month", "time"),
-    "year": ("year", "time"), "percent": ("%", "share"), "dollar": ("$", "money"),
-    "euro": ("\u20ac", "money"), "pound": ("\u00a3", "money"),
-    "kg": ("kg", "weight"), "kgs": ("kg", "weight"), "kilo": ("kg", "weight"), "kilogram": ("kg", "weight"),
-    "lb": ("lb", "weight"), "lbs": ("lb", "weight"), "gram": ("gram", "weight"), "oz": ("oz", "weight"),
-    "ounce": ("oz", "weight"), "tonne": ("tonne", "weight"),
-    "km": ("km", "distance"), "kilometre": ("km", "distance"), "kilometer": ("km", "distance"),
-    "mile": ("mile", "distance"), "metre": ("metre", "distance"), "meter": ("metre", "distance"),
-    "cm": ("cm", "distance"), "centimetre": ("cm", "distance"), "mm": ("mm", "distance"),
-    "millimetre": ("mm", "distance"), "inch": ("inch", "distance"), "foot": ("foot", "distance"),
-    "feet": ("foot", "distance"), "ft": ("foot", "distance"),
-    "litre": ("litre", "volume"), "liter": ("litre", "volume"), "ml": ("ml", "volume"),
-    "gallon": ("gallon", "volume"),
-}  # fmt: skip
-_UNITS = {stem(k): v for k, v in _UNIT_NAMES.items()}
-_UNIT_CLASS = {"%": "share", "$": "money", "\u20ac": "money", "\u00a3": "money"} | dict(_UNITS.values())
+# A compound answer sentence makes one claim per clause ("10%, or 30% if uptime falls below 99%").
+CLAIM_SPLIT = re.compile(r";|,\s+(?:and|but|or|while|whereas)\s+|\s+but\s+")
+
+
+def claim_pieces(sentence: str) -> list[str]:
+    """The clauses of one answer sentence, as grounding and relevance both read them (one parse each)."""
+    return [p.strip() for p in CLAIM_SPLIT.split(sentence) if p.strip()]
+
+
 # Words that say how an answer is put, not what it claims ("The answer is 30 days.").
 FILLER = frozenset(
     """
@@ -117,21 +127,12 @@ _STOP = frozenset(
     of off on once only or other our ours out over own same she should so some such than that
     the their them then there these they this those through to too under until up very was we
     were what when where which while who whom why will with would you your yours also may might
-    must shall just get gets
+    must shall just get gets another unless except whether every either else per upon via onto
+    within go goes going gone went
     """.split()  # noqa: SIM905 - a word list reads better as text
-)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Quantity:
-    """A number with its unit (or currency), e.g. 14 day, 20 %, 1000 $."""
-
-    value: str
-    unit: str
-
-    @property
-    def unit_class(self) -> str:
-        return _UNIT_CLASS.get(self.unit, self.unit)
+) | {w for w in ENGLISH_STOPWORDS if "'" in w and not w.endswith("n't")} | {
+    "myself", "yourself", "yourselves", "himself", "herself", "ourselves", "themselves", "theirs", "ought",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,13 @@ class Clause:
     conditional: bool
     any_condition: bool
     antonym_words: frozenset[str]
+    # The content words of each condition the clause states ("provided the phone is returned in its box":
+    # phone, return, box): a claim or question that states them has not dropped the condition.
+    conditions: tuple[frozenset[str], ...] = ()
+    # What "only" restricts ("only calculators from the list": calculator) and what "any"/"every"/"all"
+    # extends to every case ("any calculator"): one against the other is a contradiction.
+    restricted: frozenset[str] = frozenset()
+    universal: frozenset[str] = frozenset()
 
 
 _stem = lru_cache(maxsize=65536)(stem)
@@ -162,46 +170,21 @@ def _norm_word(token: str) -> tuple[str | None, bool]:
     low = token.lower().replace("\u2019", "'")
     if low in _NEGATIONS or low.endswith("n't"):
         base = low[:-3] if low.endswith("n't") else None
-        return (None if base is None or base in _STOP else stem(base)), True
+        return (None if base is None or base in _STOP else canonical(base)), True
     if low in _NEGATED_FORMS:
-        return _NEGATED_FORMS[low], True
+        return canonical(_NEGATED_FORMS[low]), True
     if low in _SYNONYMS:
-        return _SYNONYMS[low], False
-    if low in _STOP or low in FILLER or low in _NUMBER_WORDS or len(low) < 2:
+        return canonical(_SYNONYMS[low]), False
+    if low in _STOP or low in FILLER or low in NUMBER_WORDS or len(low) < 2:
         return None, False  # a number word is a quantity ("two days" = "2 days"), not a content word
-    return stem(low), False
+    # One form for inflections, derivations, spellings and common synonyms ("payments" = "pay").
+    return canonical(low), False
 
 
 def content_word(token: str) -> str | None:
     """The normalised content word of one token as claims compare it, or None (a stopword, a negation)."""
     word, negates = _norm_word(token)
     return None if negates else word
-
-
-def _unit(raw: str | None, currency: str | None) -> str:
-    if currency:
-        return currency
-    if not raw:
-        return ""
-    low = raw.lower().replace(" ", "")
-    if low == "%":
-        return "%"
-    unit = stem(low)
-    return _UNITS[unit][0] if unit in _UNITS else unit
-
-
-def quantities(text: str) -> frozenset[Quantity]:
-    """Numbers with their units; number words count ("fourteen days" = 14 day)."""
-    found = set()
-    for m in _QUANTITY.finditer(text):
-        raw = m.group("num")
-        if raw[0].isdigit():
-            value = normalise_number(raw)
-        else:
-            n = _NUMBER_WORDS[raw.lower()]
-            value = normalise_number(str(n))
-        found.add(Quantity(value, _unit(m.group("unit"), m.group("cur"))))
-    return frozenset(found)
 
 
 # Grounding and relevance both read a draft's question (and a one-sentence answer): one parse serves both.
@@ -215,22 +198,34 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
     hypothetical: list[set[str]] = []
     open_scopes: list[tuple[set[str], int]] = []  # (scope, content words still to take)
     last_scope: set[str] | None = None
-    in_antecedent = antecedent = False
+    in_antecedent = antecedent = waits = False
+    segment: list[set[str]] = []  # negations since the last punctuation
     for m in _SCOPE_TOKEN.finditer(unbounded):
         token = m.group()
         if not token[0].isalpha() and token[0] not in "'\u2019":
             open_scopes = []  # punctuation ends a negation's scope, and an "if" clause
             in_antecedent = False
+            segment = []
             continue
-        if token.lower() in _ANTECEDENT:
+        low_token = token.lower()
+        if low_token in _SCOPE_BREAKS:
+            open_scopes = []
+            if low_token in _UNTIL and segment:
+                # "must not visit until they are well" says when one may visit, not that one may not:
+                # a condition ("only after"), not a negation.
+                scopes = [sc for sc in scopes if all(sc is not n for n in segment)]
+                segment, waits = [], True
+        if low_token in _ANTECEDENT:
             in_antecedent = antecedent = True
         word, negates = _norm_word(token)
         if negates:
-            if token.lower() == "without" and last_scope is not None:
+            if low_token == "without" and last_scope is not None:
                 # "cannot accept a claim without a reference": the reference is negated twice (required).
                 open_scopes.append((last_scope, _SCOPE_WORDS))
             scope = {word} if word else set()
             (hypothetical if in_antecedent else scopes).append(scope)
+            if not in_antecedent:
+                segment.append(scope)
             last_scope = scope
             open_scopes.append((scope, _SCOPE_WORDS))
         elif word:
@@ -240,6 +235,7 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         if word:
             words.add(word)
     low = body.lower()
+    conditional = waits or bool(_CONDITION.search(body))
     return Clause(
         text=body,
         words=frozenset(words),
@@ -249,10 +245,33 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         quantities=quantities(body),
         absolute=bool(_ABSOLUTE.search(body)),
         limited=bool(_LIMIT.search(body)),
-        conditional=bool(_CONDITION.search(body)),
+        conditional=conditional,
         any_condition=bool(_ANY_CONDITION.search(body)),
         antonym_words=_antonym_stems(low),
+        conditions=_conditions(unbounded, waits) if conditional else (),
+        restricted=_heads(_RESTRICTED, body) if "only" in low else frozenset(),
+        universal=_heads(_UNIVERSAL, body) if "any" in low or "every" in low or "all" in low else frozenset(),
     )
+
+
+def _heads(pattern: re.Pattern[str], text: str) -> frozenset[str]:
+    return frozenset(w for m in pattern.finditer(text) if (w := content_word(m.group(1))))
+
+
+def _conditions(text: str, waits: bool) -> tuple[frozenset[str], ...]:
+    """Each condition's words: from its marker to the next punctuation ("unless X", "provided X"), or
+    from the punctuation before it ("dogs aged 8 years or older")."""
+    out = []
+    for m in [*_CONDITION.finditer(text), *(_UNTIL_WORD.finditer(text) if waits else ())]:
+        if m.group().lower().startswith("or"):
+            start = max(text.rfind(p, 0, m.start()) for p in ",;:") + 1
+            phrase = text[start : m.end()]
+        else:
+            stops = [i for p in ",;:" if (i := text.find(p, m.end())) >= 0]
+            phrase = text[m.end() : min(stops, default=len(text))]
+        words = {w for t in _ANY_WORD.findall(phrase) if (w := content_word(t))}
+        out.append(frozenset(words | figures(quantities(phrase))))
+    return tuple(out)
 
 
 def _antonym_stems(low: str) -> frozenset[str]:
@@ -284,8 +303,10 @@ def overlap(claim: Clause, unit: Clause) -> float:
     return len(claim.words & unit.words) / len(claim.words)
 
 
-def conflicts(claim: Clause, unit: Clause) -> tuple[str, ...]:
-    """Why ``claim`` contradicts ``unit`` (a passage clause it is aligned with); empty when it does not."""
+def conflicts(claim: Clause, unit: Clause, given: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Why ``claim`` contradicts ``unit`` (a passage clause it is aligned with); empty when it does not.
+    ``given``: the words (and "#" figures) the claim's question states; a condition they state needs no
+    repeating."""
     kinds: list[str] = []
     shared = claim.words & unit.words
     # A claim that states no case of its own is compared with what the clause asserts, not with its cases.
@@ -296,17 +317,31 @@ def conflicts(claim: Clause, unit: Clause) -> tuple[str, ...]:
         kinds.append("absolute")
     elif claim.absolute and not unit.absolute and unit.conditional and not claim.conditional:
         kinds.append("absolute")  # "we always refund" against "we refund ... as long as ..."
+    if claim.universal & unit.restricted and not claim.restricted:
+        kinds.append("absolute")  # "any calculator" against "only calculators from the approved list"
     for a, b in _ANTONYM_STEMS:
         if (a in claim.antonym_words and b in unit.antonym_words and a not in unit.antonym_words) or (
             b in claim.antonym_words and a in unit.antonym_words and b not in unit.antonym_words
         ):
             kinds.append("antonym")
             break
-    if unit.conditional and not claim.any_condition:
+    if (
+        unit.conditional
+        and not claim.any_condition
+        and any(_dropped(c, claim, given) for c in unit.conditions or (frozenset(),))
+    ):
         kinds.append("condition")
-    if _quantity_conflict(claim.quantities, unit.quantities) or _unit_conflict(claim, unit, shared):
+    if quantity_conflict(claim.quantities, unit.quantities) or _unit_conflict(claim, unit, shared):
         kinds.append("quantity")
     return tuple(kinds)
+
+
+def _dropped(condition: frozenset[str], claim: Clause, given: frozenset[str]) -> bool:
+    """Whether the claim leaves out a condition: it lacks the condition's words, and its question does not
+    state most of them ("If I return it in its box, can I cancel?" has met "provided it is returned in its
+    box")."""
+    missing = condition - claim.words - figures(claim.quantities)
+    return not condition or (bool(missing) and 2 * len(missing & given) < len(missing))
 
 
 def _polarity(c: Clause, shared: frozenset[str], cases: bool) -> bool:
@@ -316,21 +351,16 @@ def _polarity(c: Clause, shared: frozenset[str], cases: bool) -> bool:
     return sum(1 for scope in scopes if scope & shared) % 2 == 1
 
 
-def _quantity_conflict(claimed: frozenset[Quantity], stated: frozenset[Quantity]) -> bool:
-    for q in claimed:
-        if q in stated:
-            continue
-        same_class = [s for s in stated if s.unit_class == q.unit_class and s.unit_class]
-        if same_class and not any(s.value == q.value and s.unit == q.unit for s in same_class):
-            return True
-    return False
-
-
 def _unit_conflict(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:
     """The clause the claim plainly restates (most of the claim's own words) gives figures, and the claim
     gives others in another unit ("a maximum discount of 60%" restated as "$400"): a different fact."""
     restated = len(shared) >= 3 and len(shared) >= 0.6 * len(claim.words)
-    return bool(restated and claim.quantities and unit.quantities and not claim.quantities & unit.quantities)
+    return bool(
+        restated
+        and claim.quantities
+        and unit.quantities
+        and not any(same_figure(q, s) for q in claim.quantities for s in unit.quantities)
+    )
 
 
 @dataclass(frozen=True)
@@ -349,6 +379,7 @@ def align(
     margin: float = 0.15,
     tie: float = 0.05,
     topic: frozenset[str] = frozenset(),
+    given: frozenset[str] = frozenset(),
 ) -> Alignment:
     """The best lexical alignment of ``claim`` and whether its closest passage clauses contradict it.
 
@@ -356,6 +387,7 @@ def align(
     when the clauses that mention the claim's most specific word (the one the passages use least:
     "mountaineering" in "Mountaineering is covered by travel insurance") conflict and none of them agrees.
     ``topic`` (the question's words, for a terse claim) helps choose the clause, never the verdict.
+    ``given`` (what the question states) meets the conditions it states.
     """
     own = claim
     if topic:
@@ -369,11 +401,10 @@ def align(
     # Among clauses that share about as much with the claim, the most specific one (the claim covers
     # most of it) is what the claim restates; a long clause that merely shares words does not count.
     close = _ranked(claim, [(score, u) for score, u in scored if score >= best - margin])
-    verdict = _verdict(own, close, units, topic, margin, tie)
+    verdict = _verdict(own, close, units, topic, margin, tie, given)
     if not verdict and not topic:
-        verdict = _verdict(
-            own, _ranked(claim, _about_focus(own, scored, min_overlap)), units, topic, margin, tie
-        )
+        focused = _ranked(claim, _about_focus(own, scored, min_overlap))
+        verdict = _verdict(own, focused, units, topic, margin, tie, given)
     return Alignment(best, verdict)
 
 
@@ -406,13 +437,14 @@ def _verdict(
     topic: frozenset[str],
     margin: float,
     tie: float,
+    given: frozenset[str],
 ) -> tuple[str, ...]:
     """The conflicts of the first of ``close`` (ranked clauses), unless one ranked about as high agrees."""
     if not close:
         return ()
     top_score, top = close[0]
-    verdict = conflicts(own, top)
-    if verdict and not any(s >= top_score - tie and not conflicts(own, u) for s, u in close[1:]):
+    verdict = conflicts(own, top, given)
+    if verdict and not any(s >= top_score - tie and not conflicts(own, u, given) for s, u in close[1:]):
         # A clause that aligns as well by the claim's own words and states its very quantities agrees
         # with it ("the cancellation fee is $50" restates "minus a cancellation fee of $50").
         # A terse claim aligned by its question's words, whose best clause gives another value for the
@@ -421,7 +453,7 @@ def _verdict(
             own_scores = [(overlap(own, u), u) for u in units]
             own_best = max(score for score, _ in own_scores)
             if any(
-                own.quantities <= u.quantities and not conflicts(own, u)
+                own.quantities <= u.quantities and not conflicts(own, u, given)
                 for score, u in own_scores
                 if score >= own_best - margin / 3
             ):

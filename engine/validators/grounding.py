@@ -20,8 +20,10 @@ import numpy as np
 from engine.errors import InfrastructureUnavailable
 from engine.validators.adapter import error_result
 from engine.validators.base import Finding, Span, Subject, ValidatorResult
-from engine.validators.claims import FILLER, Clause, align, clause, content_word, passage_clauses
+from engine.validators.claims import FILLER, Clause, align, claim_pieces, clause, figures, passage_clauses
 from engine.validators.judge import ClaimJudge
+from engine.validators.lexicon import canonical
+from engine.validators.names import context_names
 from engine.validators.text import sentence_spans
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -43,46 +45,38 @@ _PLEASANTRY = re.compile(
 )
 
 
-# A compound answer sentence makes one claim per clause ("10%, or 30% if uptime falls below 99%").
-_CLAIM_SPLIT = re.compile(r";|,\s+(?:and|but|or|while|whereas)\s+|\s+but\s+")
 # A terse claim ("The answer is $25 a year.") is aligned together with its question's words, as a
 # reader would: it restates the fact the question asks about, not any fact with the same unit.
 _TERSE_WORDS = 1
-_QUESTION_FORM = frozenset("quick quickly soon long fast often much many can know tell need want".split())  # noqa: SIM905
+_QUESTION_FORM = frozenset(
+    map(canonical, "quick quickly soon long fast often much many can know tell need want".split())  # noqa: SIM905
+)
 
 
 def _parts(sentence: str, features: Clause, question: frozenset[str]) -> list[tuple[Clause, frozenset[str]]]:
     """The claim's clauses, each with the topic words that help align it (the question's, when terse)."""
-    pieces = [p.strip() for p in _CLAIM_SPLIT.split(sentence) if p.strip()]
+    pieces = claim_pieces(sentence)
     parts = [features] if len(pieces) < 2 else [clause(p, strip_particle=True) for p in pieces]
+    parts = [f for part in parts for f in _figures(part)]
     return [(f, question if len(f.words) <= _TERSE_WORDS else frozenset()) for f in parts]
 
 
-# Capitalised words inside a sentence, or two or more in a row anywhere, are a name (the organisation,
-# a product, a page of the app).
-_CAPITALISED = re.compile(r"(?<![\w'\u2019])[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)*\b")
-_SENTENCE_OPENERS = ".!?:;\"'(\u201c\u2018#*-"
+# "40% for undergraduate modules and 50% for postgraduate modules" joins two facts, each with its figure:
+# each is compared with the clause that states it, not both with one of them.
+_AND = re.compile(r",?\s+and\s+|,\s+")
+_FIGURE_WORDS = 1
 
 
-@lru_cache(maxsize=4096)
-def context_names(passage: str) -> frozenset[str]:
-    """Content words the passage's sentences write as names (headings and sentence openers aside).
-
-    The organisation a passage calls "we", and its products, are named somewhere in what was
-    retrieved; a claim that names them where its passage says "we" or "your policy" is no less
-    supported for it, so grounding counts such a name as present in every passage.
-    """
-    names: set[str] = set()
-    for line in passage.splitlines():
-        line = line.strip()
-        if not line.endswith((".", "!", "?")):
-            continue  # a heading's capitals are title case, not names
-        for m in _CAPITALISED.finditer(line):
-            run = m.group().split()
-            before = line[: m.start()].rstrip()
-            if len(run) > 1 or (before and before[-1] not in _SENTENCE_OPENERS):
-                names.update(w for w in map(content_word, run) if w)
-    return frozenset(names)
+def _figures(part: Clause) -> list[Clause]:
+    if len(part.quantities) < 2:
+        return [part]
+    pieces = [p for p in _AND.split(part.text) if p.strip()]
+    if len(pieces) < 2:
+        return [part]
+    out = [clause(p, strip_particle=True) for p in pieces]
+    if all(f.quantities and len(f.words) >= _FIGURE_WORDS for f in out):
+        return out
+    return [part]
 
 
 @dataclass(frozen=True)
@@ -201,9 +195,10 @@ class GroundingCheck:
         words = [frozenset().union(names, *(u.words for u in us)) for us in units]
         values = {q.value for us in units for u in us for q in u.quantities}
         all_units = [u for us in units for u in us]
-        question = (
-            clause(subject.question).words - FILLER - _QUESTION_FORM if subject.question else frozenset()
-        )
+        asked = clause(subject.question) if subject.question else None
+        question = asked.words - FILLER - _QUESTION_FORM if asked else frozenset()
+        # What the question states, its figures included: a condition it states needs no repeating.
+        given = question | figures(asked.quantities) if asked else frozenset()
         verbatim = frozenset().union(*(_verbatim(p) for p in passages))
         weight = self._lexical_weight
         outcomes: list[str] = []
@@ -213,7 +208,7 @@ class GroundingCheck:
                 outcomes.append(STANDING)  # a whole passage sentence, word for word, restates it
                 continue
             parts = _parts(subject.text[c.start : c.end], c.features, question)
-            if any(align(part, all_units, topic=topic).contradiction for part, topic in parts):
+            if any(align(part, all_units, topic=topic, given=given).contradiction for part, topic in parts):
                 outcomes.append("grounding.contradicted")
                 continue
             share = np.array([_share(c.features, w) for w in words])

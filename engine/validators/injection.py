@@ -24,6 +24,7 @@ from engine.validators.adapter import (
     register_validator,
 )
 from engine.validators.base import Subject
+from engine.validators.injection_families import ATTEMPT_FAMILIES, READER_FAMILIES
 from engine.validators.injection_forms import foreign_override, has_tag_characters, hidden_forms
 
 INJECTION_MESSAGES = {
@@ -127,10 +128,23 @@ _ECHO_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
 # Leaks of a system prompt whatever it says: an answer talking about its own instructions.
 _GENERIC_LEAK_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
-        ("prompt", "instruct", "programmed", "configured", "told"),
+        (
+            "prompt",
+            "instruct",
+            "programmed",
+            "configured",
+            "told",
+            "set up",
+            "initiali",
+            "rules",
+            "guidelines",
+        ),
         r"\bmy\s+(?:system\s+prompt|(?:initial|original|hidden|internal|secret|system)\s+"
         r"(?:instructions?|prompt|rules))\b|\bI\s+(?:was|have\s+been|am)\s+(?:instructed|programmed|configured|"
-        r"told)\s+(?:by\s+\w+\s+)?(?:to|not\s+to)\b|\b(?:the|my)\s+system\s+prompt\s+(?:says|is|reads|states)\b",
+        r"told|set\s+up|initiali[sz]ed|prompted)\s+(?:by\s+\w+\s+)?(?:to|not\s+to|with)\b|"
+        r"\b(?:the|my)\s+system\s+prompt\s+(?:says|is|reads|states)\b|"
+        # "Here are my instructions: ...", "my rules say": an answer quoting what it was told.
+        r"\bmy\s+(?:instructions|rules|guidelines|directives|configuration|prompt)\s*(?::|\b(?:are|say|read|state)\b)",
     ),
     (
         ("reveal", "disclose", "share", "repeat"),
@@ -139,14 +153,18 @@ _GENERIC_LEAK_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     (
         ("you are",),
-        r"(?:^|\n|[\"'.!?:]\s)\s*you\s+are\s+(?:a|an)\s+(?:helpful\s+|friendly\s+|polite\s+)*(?:AI\s+)?"
-        r"(?:assistant|chatbot|agent|language\s+model)\b",
+        # A quoted role: "You are a customer service agent.", "You are Acme's booking helper."
+        r"(?:^|\n|[\"'.!?:]\s)\s*[\"']?you\s+are\s+(?:(?:a|an|the)\s+|[\w-]+(?:'s|\u2019s)\s+)(?:[\w-]+\s+){0,2}?"
+        r"(?:assistant|chatbot|agent|bot|helper|language\s+model)\b",
     ),
 )
 
 # Case-insensitive, except that DAN must be upper-case ``(?-i:DAN)``: "Dan" is a customer's name.
 _Patterns = tuple[tuple[tuple[str, ...], re.Pattern[str]], ...]
-_ATTEMPTS: _Patterns = tuple((words, re.compile(p, re.IGNORECASE)) for words, p in _ATTEMPT_PATTERNS)
+_ATTEMPTS: _Patterns = tuple(
+    (words, re.compile(p, re.IGNORECASE)) for words, p in _ATTEMPT_PATTERNS + ATTEMPT_FAMILIES
+)
+_READER_ADDRESSES: _Patterns = tuple((words, re.compile(p, re.IGNORECASE)) for words, p in READER_FAMILIES)
 _ECHOES: _Patterns = tuple((words, re.compile(p, re.IGNORECASE)) for words, p in _ECHO_PATTERNS)
 _GENERIC_LEAKS: _Patterns = tuple(
     (words, re.compile(p, re.IGNORECASE)) for words, p in _GENERIC_LEAK_PATTERNS
@@ -160,7 +178,21 @@ _LEAK_CACHE_SIZE = 16
 
 
 # Every trigger word once: a text is searched for each of them once, not once per pattern that names it.
-_TRIGGERS = tuple(sorted({w for ps in (_ATTEMPTS, _ECHOES, _GENERIC_LEAKS) for ws, _ in ps for w in ws}))
+# A trigger that contains a shorter one adds nothing ("disregard" holds for "disregard" patterns when
+# "regard" is a trigger too): the shorter one is looked up instead, so each text is searched fewer times.
+_ALL_TRIGGERS = {
+    w for ps in (_ATTEMPTS, _ECHOES, _GENERIC_LEAKS, _READER_ADDRESSES) for ws, _ in ps for w in ws
+}
+_SHORTEST = {w: min((v for v in _ALL_TRIGGERS if v in w), key=len) for w in _ALL_TRIGGERS}
+
+
+def _reduced(patterns: _Patterns) -> _Patterns:
+    return tuple((tuple(sorted({_SHORTEST[w] for w in words})), pattern) for words, pattern in patterns)
+
+
+_ATTEMPTS, _ECHOES = _reduced(_ATTEMPTS), _reduced(_ECHOES)
+_GENERIC_LEAKS, _READER_ADDRESSES = _reduced(_GENERIC_LEAKS), _reduced(_READER_ADDRESSES)
+_TRIGGERS = tuple(sorted(set(_SHORTEST.values())))
 
 
 def _triggers(text: str) -> frozenset[str]:
@@ -180,11 +212,15 @@ def _spans(
     ]
 
 
-def instruction_spans(text: str, code: str) -> list[tuple[str, int, int]]:
+def instruction_spans(text: str, code: str, *, to_reader: bool = False) -> list[tuple[str, int, int]]:
     """Instructions aimed at a model, in any form: English patterns (plain, decoded from base64 or
-    leetspeak, or carried by invisible tag characters), overrides in other languages, tag characters."""
+    leetspeak, or carried by invisible tag characters), overrides in other languages, tag characters.
+    ``to_reader``: text addressed to the machine reading it counts too (answers and documents, where it
+    carries instructions; not prompts, whose author may well greet the assistant)."""
     present = _triggers(text)
     spans = _spans(_ATTEMPTS, text, code, present) + _spans(_ECHOES, text, code, present)
+    if to_reader:
+        spans += _spans(_READER_ADDRESSES, text, code, present)
     spans += [(code, s, e) for s, e in foreign_override(text) + has_tag_characters(text)]
     for start, end, decoded in hidden_forms(text):
         if any(start < e and s < end for _, s, e in spans):
@@ -205,7 +241,9 @@ def scan_passages(texts: list[str]) -> list[tuple[str, ...]]:
     Augmentation calls this before indexing: a document that carries instructions for the model
     never reaches the vector store.
     """
-    return [("injection.poisoned_document",) if instruction_spans(t, "x") else () for t in texts]
+    return [
+        ("injection.poisoned_document",) if instruction_spans(t, "x", to_reader=True) else () for t in texts
+    ]
 
 
 @register_validator(name="governor/injection_attempt", data_type="string")
@@ -269,7 +307,7 @@ class InjectionEchoDetector(Validator):  # type: ignore[misc]
 
     def validate(self, value: Any, metadata: dict[str, Any]) -> ValidationResult:
         text = str(value)
-        spans = instruction_spans(text, "injection.echo")
+        spans = instruction_spans(text, "injection.echo", to_reader=True)
         spans += _spans(_GENERIC_LEAKS, text, "injection.system_prompt_leak")
         system_prompt = metadata.get("system_prompt") or self._system_prompt
         if system_prompt.strip():

@@ -30,26 +30,40 @@ _LEET_RUN = re.compile(r"(?<![\w@$!])[\w@$!]*[013457@$!][\w@$!]*(?:\s+[\w@$!]+){
 # Override verbs, "previous" and instruction nouns in the languages seen in injection corpora. An
 # override verb or a "previous" word next to an instruction noun is an override in any of them.
 _OVERRIDE = (
-    r"ignora\w*|ignorez|ignorer|ignorier\w*|ignoreer|ignoruj\w*|zignoruj\w*|olvid\w*|oubli\w*|vergiss\w*|"
+    # Portuguese writes "ignore" as English does: it counts before a Portuguese article only.
+    r"ignora\w*|ignorez|ignorer|ignorier\w*|ignoreer|ignoruj\w*|ignore\s+(?:as|os|todas|todos)\b|zignoruj\w*|"
+    r"olvid\w*|oubli\w*|vergiss\w*|ne\s+(?:tiens|tenez)\s+plus\s+compte|bỏ qua|"
     r"vergeet|negeer|dimentic\w*|esquec\w*|zapomn\w*|zapomeň\w*|abaikan|lupakan|yok\s+say|\bunut\w*|"
     r"αγνόησ\w*|игнорир\w*|забуд\w*|забуть|अनदेखा|忽略|无视|忘记|無視|忘れ|무시|잊어|تجاهل|התעלם"
 )
 _PREVIOUS_WORD = (
     r"anterior\w*|précédent\w*|vorherig\w*|vorige\w*|eerdere|precedent\w*|poprzedni\w*|předchozí\w*|"
     r"предыдущ\w*|прежн\w*|önceki|sebelumnya|tidigare|tidligere|edellis\w*|προηγούμεν\w*|पिछले|"
-    r"之前|以前|先前|前の|이전|السابقة|הקודמות"
+    r"之前|以前|先前|前の|이전|السابقة|הקודמות|trước đó"
 )
 _INSTRUCTION = (
     r"instru\w*|istruz\w*|anweisung\w*|regeln|reglas|règles|regole|regras|richtlijn\w*|инструкц\w*|правил\w*|"
-    r"pokyn\w*|polece\w*|talimat\w*|instruksi|ohje\w*|οδηγί\w*|निर्देश\w*|"
+    r"pokyn\w*|polece\w*|talimat\w*|instruksi|ohje\w*|οδηγί\w*|निर्देश\w*|consignes?|hướng dẫn|chỉ dẫn|chỉ thị|"
     r"指令|指示|说明|規則|命令|지시|تعليمات|הוראות"
 )
+# "System prompt" in other languages: an English answer that names it is echoing an injection.
+_SYSTEM_PROMPT = (
+    r"prompt\s+(?:du\s+)?système|prompt\s+del\s+sistema|prompt\s+do\s+sistema|systemprompt|system-prompt|"
+    r"सिस्टम प्रॉम्प्ट|lời nhắc hệ thống|系统提示|システムプロンプト|시스템\s*프롬프트|"
+    r"системн\w+\s+(?:промпт|подсказк\w*)|"
+    r"μήνυμα\s+συστήματος|προτροπή\s+συστήματος"
+)
+_SYSTEM_PROMPT_STEMS = (
+    "système", "sistema", "systemprompt", "system-prompt", "सिस्टम", "hệ thống",
+    "系统提示", "システムプロンプト", "프롬프트", "системн", "συστήματος",
+)  # fmt: skip
 # Every override above names an instruction word, so a text without one of these stems (lower-cased)
 # holds none: a substring test skips the regex, whose alternations cost ~100 µs on an ordinary answer.
-_INSTRUCTION_STEMS = tuple(alt.removesuffix(r"\w*") for alt in _INSTRUCTION.split("|"))
+_INSTRUCTION_STEMS = tuple(alt.removesuffix(r"\w*").removesuffix("s?") for alt in _INSTRUCTION.split("|"))
 _FOREIGN = re.compile(
     rf"(?i)(?:{_OVERRIDE}).{{0,60}}?(?:{_INSTRUCTION})|(?:{_INSTRUCTION}).{{0,20}}?(?:{_OVERRIDE})|"
-    rf"(?:{_PREVIOUS_WORD})\s*(?:\w+\s+){{0,2}}?(?:{_INSTRUCTION})|(?:{_INSTRUCTION})\s*(?:{_PREVIOUS_WORD})"
+    rf"(?:{_PREVIOUS_WORD})\s*(?:\S+\s+){{0,2}}?(?:{_INSTRUCTION})|(?:{_INSTRUCTION})\s*(?:\S+\s+)?(?:{_PREVIOUS_WORD})|"
+    rf"{_SYSTEM_PROMPT}"
 )
 # Letters of other scripts that look like Latin ones (Unicode's confusables for the lower case).
 _CONFUSABLES = str.maketrans(
@@ -116,6 +130,6 @@ def has_tag_characters(text: str) -> list[tuple[int, int]]:
 def foreign_override(text: str) -> list[tuple[int, int]]:
     """Spans where an override verb and an instruction word meet (any of the languages above)."""
     low = text.lower()
-    if not any(stem in low for stem in _INSTRUCTION_STEMS):
+    if not any(stem in low for stem in _INSTRUCTION_STEMS + _SYSTEM_PROMPT_STEMS):
         return []
     return [(m.start(), m.end()) for m in _FOREIGN.finditer(text)]

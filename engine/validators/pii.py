@@ -25,6 +25,7 @@ PII_MESSAGES = {
     "pii.card": "payment card number (Luhn-valid)",
     "pii.iban": "IBAN (mod-97 valid)",
     **PRESIDIO_MESSAGES,
+    "pii.crypto_wallet": "crypto wallet address (bitcoin checksum valid, or Ethereum)",
 }
 
 # Local part and domain labels: any letter or digit of any script (RFC 6531/IDNA), ASCII punctuation.
@@ -36,6 +37,11 @@ _EMAIL = re.compile(
 # Digit patterns are ASCII-only: other scripts' digits are not card or phone numbers here.
 # Payment cards: digit groups joined by single spaces or dashes; the structure is checked after.
 _DIGIT_RUN = re.compile(r"(?<!\d)\d+(?:[ -]\d+)*(?!\d)", re.ASCII)
+
+# Ethereum addresses: "0x" and 40 hex digits (20 bytes), in lower, upper or EIP-55 mixed case. presidio's
+# crypto recognizer knows only bitcoin. The mixed-case checksum is not required: an address with a typo
+# in its capitals is still someone's address.
+_ETH = re.compile(r"(?<![0-9A-Za-z])0[xX][0-9a-fA-F]{40}(?![0-9A-Za-z])", re.ASCII)
 
 # ISO 13616 registry: country -> IBAN length. An unknown country is not an IBAN.
 _IBAN_LENGTHS = {
@@ -57,6 +63,14 @@ _SSN = re.compile(r"(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])", re.ASCII)
 # Nine bare digits are only an SSN when the text says so: otherwise they are policy or order numbers.
 _SSN_BARE = re.compile(
     r"(?i)\b(?:ssn|ss#|social security(?: number| no\.?)?)(?:\s*(?:is|:|#|=)\s*|\s+)(\d{9})(?!\w)", re.ASCII
+)
+
+# A licence number right after the words that name it ("driver's licence 283755389", "driving license no.
+# D1234567"): presidio scores bare digit runs too weakly to count even next to its context words.
+_LICENCE = re.compile(
+    r"(?i)\b(?:driver'?s?|driving)\s+licen[cs]e\b(?:\s+(?:number|no\.?|#))?(?:\s*(?:is|:|#))?\s*"
+    r"(?-i:((?=[A-Z]?\d)[A-Z]?\d[\dA-Z-]{4,13}))(?![\w-])",
+    re.ASCII,
 )
 
 # North American numbers: area code 2-9xx, grouped 3-3-4 with separators; bare digit runs are not
@@ -104,13 +118,16 @@ def find_pii(text: str) -> list[tuple[str, int, int]]:
     taken: list[tuple[int, int]] = []
     found: list[tuple[str, int, int]] = []
     finders = (
+        ("pii.crypto_wallet", _eth_addresses),
         ("pii.email", _emails),
         ("pii.iban", _ibans),
         ("pii.card", _cards),
         ("pii.ssn", _ssns),
         ("pii.phone", _phones),
+        ("pii.driver_license", _licences),
     )
-    # Order matters: an IBAN's digit groups must not also count as a card, nor a card as a phone.
+    # Order matters: an Ethereum address's digits are not a card's, an IBAN's digit groups must not also
+    # count as a card, nor a card as a phone.
     candidates = [(code, start, end) for code, finder in finders for start, end in finder(text)]
     # presidio's findings come after the own ones, strongest first.
     candidates += find_with_presidio(text)
@@ -127,6 +144,20 @@ def _emails(text: str) -> Iterator[tuple[int, int]]:
         return
     for m in _EMAIL.finditer(text):
         yield m.start(), m.end()
+
+
+def _eth_addresses(text: str) -> Iterator[tuple[int, int]]:
+    if "0x" not in text and "0X" not in text:
+        return
+    for m in _ETH.finditer(text):
+        yield m.start(), m.end()
+
+
+def _licences(text: str) -> Iterator[tuple[int, int]]:
+    if "licen" not in text.lower():
+        return
+    for m in _LICENCE.finditer(text):
+        yield m.start(1), m.end(1)
 
 
 def _ibans(text: str) -> Iterator[tuple[int, int]]:
@@ -238,7 +269,8 @@ class PiiDetector(Validator):  # type: ignore[misc]
 
 
 def pii_validator() -> GuardrailsCheck:
-    """The ``pii`` validator: pii.email, pii.phone, pii.ssn, pii.card, pii.iban, presidio's (passport...)."""
+    """The ``pii`` validator: pii.email, pii.phone, pii.ssn, pii.card, pii.iban, pii.crypto_wallet (Ethereum),
+    presidio's (passport, bitcoin, ...)."""
     return GuardrailsCheck(
         "pii", PiiDetector(on_fail="noop"), messages=PII_MESSAGES, default_code="pii.email"
     )

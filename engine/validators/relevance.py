@@ -13,14 +13,24 @@ import re
 from functools import lru_cache
 
 from engine.validators.base import Finding, Span, Subject, ValidatorResult
-from engine.validators.claims import Clause, clause, overlap, passage_clauses
+from engine.validators.claims import Clause, claim_pieces, clause, passage_clauses
+from engine.validators.lexicon import canonical
+from engine.validators.names import is_heading, title_names
 from engine.validators.text import sentence_spans
 
 RELEVANCE_MESSAGES = {"relevance.off_question": "the answer does not address the question asked"}
 
 _WANTS_DURATION = re.compile(
     r"(?i)\bhow\s+(?:long|soon|quickly|fast|often)\b|\bwithin\s+how\s+(?:many|long)\b|\bhow\s+many\s+"
-    r"(?:days|weeks|months|years|hours)\b|\bwhen\s+(?:must|should|do|does|will|can)\b"
+    r"(?:days|weeks|months|years|hours)\b"
+)
+# "When ...?" wants a time: a duration, a time of day, a day or month, or a time stated by an event.
+_WANTS_TIME = re.compile(r"(?i)\bwhen\s+(?:must|should|do|does|will|can|is|are|am)\b|\bwhat\s+time\b")
+_TIME_EXPRESSIONS = re.compile(
+    r"(?i)\b(?:before|after|until|till|by|within|during|between|from|once|whenever|any\s*time|"
+    r"mornings?|afternoons?|evenings?|nights?|noon|midday|midnight|weekdays?|weekends?|o'clock|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)\b|\d\s*(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b"
 )
 _WANTS_AMOUNT = re.compile(
     r"(?i)\bhow\s+much\b|\bwhat\s+is\s+the\s+(?:excess|limit|maximum|minimum|cost|price|fee)\b"
@@ -33,13 +43,15 @@ _TIME_WORDS = re.compile(
 )
 # Words of the question's form rather than its subject.
 _QUESTION_FORM = frozenset(
-    "quick quickly soon long fast often much many can know tell need want please".split()  # noqa: SIM905
+    map(canonical, "quick quickly soon long fast often much many can know tell need want please".split())  # noqa: SIM905
 )
 # Up to this many content words an answer is terse: it restates a value and is judged by its type.
 _TERSE_WORDS = 3
 # An answer restates a passage sentence when this share of its words is in it; that sentence and the
 # one before it say what the answer is about ("within 10 miles" is about towing when the sentence is).
 _RESTATES = 0.75
+# A clause of fewer content words restates nothing on its own.
+_MIN_RESTATED_WORDS = 2
 # Word forms that share this long a prefix are one word here ("complain", "complaint").
 _PREFIX = 6
 
@@ -74,15 +86,25 @@ class RelevanceCheck:
             return "answer type"
         if len(a.words) <= _TERSE_WORDS:
             return ""
-        q_words = clause(question).words - _QUESTION_FORM
+        facts = [_facts(p.text) for p in subject.context]
+        units = [u for clauses, _ in facts for u in clauses]
+        # Only the question's words the context uses can be looked for in an answer grounded in it; of
+        # those, the names in the documents' titles (the organisation, its product) hold for every
+        # passage and say nothing about what is asked.
+        names = frozenset().union(*(title_names(p.text) for p in subject.context))
+        used = clause(question).words & frozenset().union(*(words for _, words in facts)) - _QUESTION_FORM
+        q_words = (used - names) or used
         if not q_words:
             return ""
         said = set(a.words)
+        restated = False  # the restated sentences' words are looked up at most once, and only when needed
         if not _meets(q_words, said):
-            said |= _restated(a, subject)
+            said |= _restated(answer, names, subject)
+            restated = True
             if not _meets(q_words, said):
                 return "no question word"
-        asked = [q_words & u.words for p in subject.context for u in passage_clauses(p.text)]
+        wanted = _asked(question, names, units) or q_words
+        asked = [wanted & u.words for u in units]
         df: dict[str, int] = {}
         for hits in asked:
             for w in hits:
@@ -95,15 +117,37 @@ class RelevanceCheck:
         most = max(len(hits) for hits in asked)
         pool = {w for hits in asked if len(hits) == most for w in hits}
         rarest = min(df[w] for w in pool)
-        focus = {w for w in pool if df[w] == rarest}
+        # The question words the context uses least anywhere are specific too ("towel" in "Can I get a
+        # towel at the swimming pool?", where "Swim caps must be worn in the swimming pool" shares more).
+        focus = {w for w in pool if df[w] == rarest} | {w for w, n in df.items() if n == min(df.values())}
         # The focus must be specific (rarer than the question's other words) before it can decide. An
         # answer that says as many of the question's words as the best-matching clause does is on it too
         # (clauses can tie: "what happened to each parcel" against "if a parcel is lost").
         if rarest < max(df.values()) and not _meets(focus, said):
-            said |= _restated(a, subject)
+            if not restated:
+                said |= _restated(answer, names, subject)
             if not _meets(focus, said) and sum(1 for w in df if _meets({w}, said)) < most:
                 return "question focus missing"
         return ""
+
+
+@lru_cache(maxsize=4096)
+def _facts(passage: str) -> tuple[tuple[Clause, ...], frozenset[str]]:
+    """The passage's clauses that state something (headings name a section, they state nothing an answer
+    could restate), and their words."""
+    clauses = tuple(u for u in passage_clauses(passage) if not is_heading(u.text))
+    return clauses, frozenset().union(*(u.words for u in clauses))
+
+
+def _asked(question: str, names: frozenset[str], units: list[Clause]) -> frozenset[str]:
+    """The words of what a question asks when it first tells its situation ("My parcel arrived broken.
+    How long do I have to claim?"): its last sentence's, when the context uses one of them; else empty."""
+    spans = sentence_spans(question)
+    if len(spans) < 2:
+        return frozenset()
+    start, end = spans[-1]
+    words = clause(question[start:end]).words - _QUESTION_FORM - names
+    return words if any(words & u.words for u in units) else frozenset()
 
 
 def _meets(wanted: set[str] | frozenset[str], said: set[str]) -> bool:
@@ -121,15 +165,19 @@ def _sentences(passage: str) -> tuple[Clause, ...]:
     return tuple(clause(passage[a:b]) for a, b in sentence_spans(passage))
 
 
-def _restated(answer: Clause, subject: Subject) -> set[str]:
-    """Words of the passage sentences the answer restates, and of the sentence before each."""
+def _restated(answer: str, names: frozenset[str], subject: Subject) -> set[str]:
+    """Words of the passage sentences the answer restates, and of the sentence before each. Each clause
+    of the answer is compared on its own: an answer that joins two sentences restates both."""
+    pieces = [clause(answer, strip_particle=True)]
+    for start, end in sentence_spans(answer):
+        # Split as grounding splits a claim: the parses are grounding's, from the cache.
+        pieces += [clause(p, strip_particle=True) for p in claim_pieces(answer[start:end])]
+    own = [w for w in dict.fromkeys(p.words - names for p in pieces) if len(w) >= _MIN_RESTATED_WORDS]
     out: set[str] = set()
-    if not answer.words:
-        return out
     for p in subject.context:
         sentences = _sentences(p.text)
         for i, s in enumerate(sentences):
-            if overlap(answer, s) >= _RESTATES:
+            if any(len(words & s.words) >= _RESTATES * len(words) for words in own):
                 out |= s.words
                 if i:
                     out |= sentences[i - 1].words
@@ -141,6 +189,12 @@ def _type_fits(question: str, answer: str, quantities: frozenset) -> bool:  # ty
         return (
             any(q.unit in _TIME_UNITS for q in quantities)
             or bool(_TIME_WORDS.search(answer))
+            or _negative(answer)
+        )
+    if _WANTS_TIME.search(question):
+        return (
+            any(q.unit in _TIME_UNITS for q in quantities)
+            or bool(_TIME_WORDS.search(answer) or _TIME_EXPRESSIONS.search(answer))
             or _negative(answer)
         )
     if _WANTS_AMOUNT.search(question) or _WANTS_NUMBER.search(question):

@@ -63,6 +63,14 @@ _KEY_END = re.compile(r"-----END ([A-Z0-9]+ )*PRIVATE KEY( BLOCK)?-----")
 _KEY_BODY_LINE = re.compile(r"[ \t]*(?:[A-Za-z0-9+/=]+|[A-Za-z-]+: .*)[ \t]*(?:\r?\n|$)")
 _PASSWORD_WORD = re.compile(r"(?i)passw|pwd|contrase|basic auth")
 
+# Between a credential word and its value in prose: a few words of the same sentence ("on the ward",
+# "for the claims team"), then the verb or sign that gives the value.
+_BETWEEN = r"(?:[ \t]+(?!(?:is|was|are|were)\b)[\w'-]+){0,6}?"
+_SAYS = (
+    r"\s*(?:\b(?:(?:is|was|are|were|has\s+been|have\s+been)(?:\s+now)?(?:\s+(?:set|changed|reset|updated)\s+to)?|"
+    r"reads|remains|(?:set|changed|reset|updated)\s+to|now)\b|:|=)\s*"
+)
+
 # (code, literals one of which the match must contain, pattern, group): the literal test skips the
 # regex on ordinary text.
 _OWN_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str], int], ...] = (
@@ -77,6 +85,16 @@ _OWN_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str], int], ...] = (
         ("aws", "AWS", "Aws"),
         re.compile(
             r"(?i)aws[\w.-]{0,20}?(?:secret|key)[\w.-]{0,20}?[\"']?\s*[=:]\s*[\"']?([A-Za-z0-9/+=]{40})(?![\w/+=])"
+        ),
+        1,
+    ),
+    # The same in prose: "the AWS secret key is X", "use the AWS secret access key X".
+    (
+        "secrets.aws_key",
+        ("aws", "AWS", "Aws"),
+        re.compile(
+            r"(?i)\baws(?:[ \t]+[\w-]+){0,3}?[ \t]+(?:secret|key)(?:[ \t]+(?:access[ \t]+)?key)?"
+            r"[ \t]+(?:is[ \t]+)?[\"'`]?([A-Za-z0-9/+=]{40})(?![\w/+=])"
         ),
         1,
     ),
@@ -112,13 +130,24 @@ _OWN_PATTERNS: tuple[tuple[str, tuple[str, ...], re.Pattern[str], int], ...] = (
     ("secrets.api_key", ("SG.",), re.compile(r"\bSG\.[\w-]{22}\.[\w-]{43}\b"), 0),  # SendGrid
     ("secrets.api_key", ("dop_v1_", "doo_v1_"), re.compile(r"\bdo[po]_v1_[a-f0-9]{64}\b"), 0),
     ("secrets.api_key", ("sk_", "pk_", "rk_"), re.compile(r"\b(?:sk|rk)_live_[A-Za-z0-9]{16,}\b"), 0),
-    # "the password is X" / "password: X" in prose, when X looks like a password (digits or symbols).
+    # "the password is X" / "password: X" in prose, when X looks like a password (digits or symbols), with
+    # words between ("the Wi-Fi password on the third floor is X", "my password for the portal was X").
     (
         "secrets.password",
-        ("passw", "Passw", "PASSW", "passcode", "PIN"),
+        ("passw", "Passw", "PASSW", "passcode", "Passcode", "passphrase", "Passphrase"),
         re.compile(
-            r"(?i)\b(?:password|passwd|passcode|passphrase)\s*(?:is|was|:|=|to)\s*[\"'`]?"
-            r"((?=[^\s\"'`]*[\d!#$%&*?@^~])[^\s\"'`]{6,})"
+            rf"(?i)\b(?:password|passwd|passcode|passphrase){_BETWEEN}{_SAYS}[\"'`]?"
+            r"((?=[^\s\"'`]{6,})(?=[^\s\"'`]*[\d!#$%&*?@^~])[^\s\"'`]*[^\s\"'`.,;:)])"
+        ),
+        1,
+    ),
+    # A PIN or a door, alarm, access or security code stated in prose ("the PIN is 4821").
+    (
+        "secrets.password",
+        ("PIN", "code", "Code", "CODE"),
+        re.compile(
+            r"(?:\bPIN(?:\s+(?i:code|number))?|(?i:\b(?:pin|door|alarm|access|security|entry|gate|safe|"
+            rf"lock|key\s*pad|keypad|unlock)\s+(?:code|number)|\bpasscode)){_BETWEEN}{_SAYS}[\"'`]?(\d{{4,8}})(?!\d)"
         ),
         1,
     ),

@@ -493,6 +493,7 @@ HOLDOUT = [
 ]
 
 if __name__ == "__main__":
+    from blind2_cases import blind2
     from blind_cases import blind
     from cases import write
     from dev_cases import dev
@@ -501,3 +502,4 @@ if __name__ == "__main__":
     write(Path(__file__).parent / "release_dev.jsonl", DEV + dev())
     write(Path(__file__).parent / "release_holdout.jsonl", HOLDOUT + holdout())
     write(Path(__file__).parent / "release_blind.jsonl", blind())
+    write(Path(__file__).parent / "release_blind2.jsonl", blind2())

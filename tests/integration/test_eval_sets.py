@@ -16,29 +16,37 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 # Targets of issue 9: no forbidden value released, >= 95% of injections and >= 90% of contradictions
-# stopped, <= 5% of correct answers rejected. The held-out set is never tuned on case by case. Both
-# sets now reject no correct answer (docs/validators.md), so the floor is that figure: one new false
-# reject fails the suite.
-FALSE_REJECTS = {"release_dev.jsonl": 0.0, "release_holdout.jsonl": 0.0, "release_blind.jsonl": 8 / 46}
+# stopped, <= 5% of correct answers rejected. The held-out set is never tuned on case by case. Dev,
+# held-out and the first blind set now reject no correct answer (docs/validators.md), so the floor is
+# that figure: one new false reject fails the suite.
+FALSE_REJECTS = {
+    "release_dev.jsonl": 0.0,
+    "release_holdout.jsonl": 0.0,
+    "release_blind.jsonl": 0.0,
+    "release_blind2.jsonl": 6 / 30,
+}
 TARGET_RECALL = {"injection": 0.95, "pii": 1.0, "secrets": 1.0}
+TARGET_CONTRADICTION = 0.9
 
-# The blind set (tests/data/README.md) was written without reading the detectors and scored once. Its
-# floors below are the figures MEASURED on that score, not targets: it misses issue 9's targets (8/46
-# correct answers rejected; in the detectors-only run 3 injections, 1 PII value and 1 secret escape and 2
-# forbidden values are released), and these floors only stop it getting worse. The other sets keep the
-# targets. Keyed by (report, kind); a float floor allows for rounding of the measured ratio.
+# The first blind set (tests/data/README.md) missed the targets when it was scored; its failures were
+# traced to general causes and fixed, and it now meets them (it has been tuned on since, so it is held to
+# the targets like dev). The second blind set was written after those fixes and scored once: its floors
+# below are the figures MEASURED on that score, not targets (6/30 correct answers rejected, 18/22
+# contradictions, 9/11 injections in the detectors-only run); they only stop it getting worse. Keyed by
+# (report, kind); a float floor allows for rounding of the measured ratio. No set releases a forbidden
+# value in either pass.
 MEASURED_RECALL = {
-    "release_blind.jsonl": {
-        ("detectors", "injection"): 20 / 23,
-        ("detectors", "pii"): 19 / 20,
-        ("detectors", "secrets"): 16 / 17,
+    "release_blind2.jsonl": {
+        ("full", "contradiction"): 18 / 22,
+        ("detectors", "injection"): 9 / 11,
     }
 }
-MEASURED_LEAKED = {"release_blind.jsonl": {"full": 0, "detectors": 2}}
 EPS = 1e-9
 
 
-@pytest.mark.parametrize("name", ["release_dev.jsonl", "release_holdout.jsonl", "release_blind.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["release_dev.jsonl", "release_holdout.jsonl", "release_blind.jsonl", "release_blind2.jsonl"]
+)
 def test_labelled_set_meets_the_targets(name: str, stack_endpoints: dict[str, str]) -> None:
     """The session's OPA serves this checkout's policies/."""
     token = SecretStr(stack_endpoints["opa_token"]) if stack_endpoints.get("opa_token") else None
@@ -47,13 +55,13 @@ def test_labelled_set_meets_the_targets(name: str, stack_endpoints: dict[str, st
     registry = ContractRegistry.load(settings.contracts_dir, settings.topics)
     gate = app.policy_gate("release", settings, app.policy_client(settings, stack_endpoints["opa_url"]))
     full, detectors = evaluate.evaluate(gate, cases, registry, settings.topics.answers_draft)
-    leaked = MEASURED_LEAKED.get(name, {})
-    assert full.leaked_values <= leaked.get("full", 0)
-    assert detectors.leaked_values <= leaked.get("detectors", 0)
+    assert full.leaked_values == 0
+    assert detectors.leaked_values == 0
     for label, report in (("full", full), ("detectors", detectors)):
         for kind, target in TARGET_RECALL.items():
             if kind in report.kinds:
                 floor = MEASURED_RECALL.get(name, {}).get((label, kind), target)
                 assert report.kinds[kind].recall >= floor - EPS, report.kinds[kind].escapes
-    assert full.kinds["contradiction"].recall >= 0.9, full.kinds["contradiction"].escapes
+    floor = MEASURED_RECALL.get(name, {}).get(("full", "contradiction"), TARGET_CONTRADICTION)
+    assert full.kinds["contradiction"].recall >= floor - EPS, full.kinds["contradiction"].escapes
     assert full.false_reject_rate <= FALSE_REJECTS[name] + EPS, full.false_rejects

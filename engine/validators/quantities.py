@@ -1,0 +1,108 @@
+"""Quantities in claims and passages: numbers (digits or words) with their unit or currency, by measure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.validators.stopwords import ENGLISH_STOPWORDS
+from engine.validators.text import normalise_number, stem
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "ninety": 90, "hundred": 100, "a hundred": 100, "half": 0.5,
+}  # fmt: skip
+_QUANTITY = re.compile(
+    r"(?i)(?P<cur>[$\u20ac\u00a3])?\s?(?P<num>\d[\d,]*(?:\.\d+)?|\b(?:"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")\b)(?:\s?-\s?|\s)?(?:(?:business|working|calendar|clear|full|consecutive)\s+)?"
+    + r"(?P<unit>%|per\s?cent\b|[a-z]+)?"
+)
+# Units by what they measure, with one name per unit: "23 lb" against "23 kg" is another figure, and
+# "3,000 meters" restates "3,000 metres". Keys are stemmed as quantities' units are.
+_UNIT_NAMES = {
+    "minute": ("minute", "time"), "min": ("minute", "time"), "hour": ("hour", "time"),
+    "hr": ("hour", "time"), "day": ("day", "time"), "week": ("week", "time"), "month": ("month", "time"),
+    "year": ("year", "time"), "percent": ("%", "share"), "dollar": ("$", "money"),
+    "euro": ("\u20ac", "money"), "pound": ("\u00a3", "money"),
+    "kg": ("kg", "weight"), "kgs": ("kg", "weight"), "kilo": ("kg", "weight"), "kilogram": ("kg", "weight"),
+    "lb": ("lb", "weight"), "lbs": ("lb", "weight"), "gram": ("gram", "weight"), "oz": ("oz", "weight"),
+    "ounce": ("oz", "weight"), "tonne": ("tonne", "weight"),
+    "km": ("km", "distance"), "kilometre": ("km", "distance"), "kilometer": ("km", "distance"),
+    "mile": ("mile", "distance"), "metre": ("metre", "distance"), "meter": ("metre", "distance"),
+    "cm": ("cm", "distance"), "centimetre": ("cm", "distance"), "mm": ("mm", "distance"),
+    "millimetre": ("mm", "distance"), "inch": ("inch", "distance"), "foot": ("foot", "distance"),
+    "feet": ("foot", "distance"), "ft": ("foot", "distance"),
+    "litre": ("litre", "volume"), "liter": ("litre", "volume"), "ml": ("ml", "volume"),
+    "gallon": ("gallon", "volume"),
+}  # fmt: skip
+_UNITS = {stem(k): v for k, v in _UNIT_NAMES.items()}
+_UNIT_CLASS = {"%": "share", "$": "money", "\u20ac": "money", "\u00a3": "money"} | dict(_UNITS.values())
+_MEASURES = frozenset(_UNIT_CLASS.values())
+# Words after a number that are not its unit ("under 12 can visit", "2 or more").
+_NOT_UNITS = frozenset("or and to can may must will a an the each every per of in on at for".split())  # noqa: SIM905
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit (or currency), e.g. 14 day, 20 %, 1000 $."""
+
+    value: str
+    unit: str
+
+    @property
+    def unit_class(self) -> str:
+        return _UNIT_CLASS.get(self.unit, self.unit)
+
+
+def _unit(raw: str | None, currency: str | None) -> str:
+    if currency:
+        return currency
+    if not raw:
+        return ""
+    low = raw.lower().replace(" ", "")
+    if low == "%":
+        return "%"
+    if low in ENGLISH_STOPWORDS or low in _NOT_UNITS:
+        return ""  # "children under 12 may visit": the number's unit is not "may"
+    unit = stem(low)
+    return _UNITS[unit][0] if unit in _UNITS else unit
+
+
+def quantities(text: str) -> frozenset[Quantity]:
+    """Numbers with their units; number words count ("fourteen days" = 14 day)."""
+    found = set()
+    for m in _QUANTITY.finditer(text):
+        raw = m.group("num")
+        if raw[0].isdigit():
+            value = normalise_number(raw)
+        else:
+            n = NUMBER_WORDS[raw.lower()]
+            value = normalise_number(str(n))
+        found.add(Quantity(value, _unit(m.group("unit"), m.group("cur"))))
+    return frozenset(found)
+
+
+def figures(found: frozenset[Quantity]) -> frozenset[str]:
+    """Quantities as words ("#100"), so that a condition's threshold is one of its words."""
+    return frozenset(f"#{q.value}" for q in found)
+
+
+def quantity_conflict(claimed: frozenset[Quantity], stated: frozenset[Quantity]) -> bool:
+    """Whether a claimed figure differs from every figure the passage gives in its unit's measure."""
+    for q in claimed:
+        if q in stated:
+            continue
+        same_class = [s for s in stated if s.unit_class == q.unit_class and s.unit_class]
+        if same_class and not any(s.value == q.value and s.unit == q.unit for s in same_class):
+            return True
+    return False
+
+
+def same_figure(a: Quantity, b: Quantity) -> bool:
+    """One value, in one unit or where a side names no measure ("under 12" and "under 12 years")."""
+    return a.value == b.value and (
+        a.unit == b.unit or a.unit_class not in _MEASURES or b.unit_class not in _MEASURES
+    )
