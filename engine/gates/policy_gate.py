@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Collection, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -24,11 +23,6 @@ from engine.policy.decision import (
     Reason,
 )
 from engine.validators.base import Subject, Validator, ValidatorResult
-
-# Drafts per OPA request. A batch's decisions go out in chunks of this many, each as soon as its drafts
-# are validated, so OPA evaluates one chunk while the engine validates the next.
-POLICY_CHUNK = 100
-Ask = Callable[..., list[PolicyDecision]]
 
 
 @dataclass(frozen=True)
@@ -74,57 +68,26 @@ class PolicyGate:
     ) -> None:
         self.name, self.package, self.validators, self.policy = name, package, list(validators), policy
         self.pii_fields = {contract: frozenset(fields) for contract, fields in pii_fields.items()}
-        # One thread sends the requests (so the OPA client's session is never used by two at once).
-        self._sender: ThreadPoolExecutor | None = None
         for validator in self.validators:  # series exist at zero before the first failure
             metrics.VALIDATOR_FAILURES.labels(validator.name)
             metrics.VALIDATOR_ERRORS.labels(validator.name)
 
     def decide(self, items: Sequence[GateItem], batched: bool = True) -> list[Verdict]:
-        """Validate every item and decide it in Rego. Batched, the decisions are asked chunk by chunk as the
-        items are validated: OPA's evaluation (most of a decision's cost) overlaps the next chunk's
-        validators instead of following them all. Decisions and their order are the same either way."""
         started = time.perf_counter()
-        ask: Ask = self.policy.decide if batched else self.policy.decide_unbatched
-        chunk = POLICY_CHUNK if batched else max(len(items), 1)
-        results: list[dict[str, ValidatorResult]] = []
-        pending: list[Future[list[PolicyDecision]]] = []
-        outage: list[PolicyUnavailable] = []  # the first chunk OPA could not decide: the rest do not retry
-        for first in range(0, len(items), chunk):
-            part = items[first : first + chunk]
-            checked = [{v.name: v.check(item.subject) for v in self.validators} for item in part]
-            inputs = [self.policy_input(item, res) for item, res in zip(part, checked, strict=True)]
-            results.extend(checked)
-            pending.append(self._send(ask, inputs, outage))
-        decisions = [decision for sent in pending for decision in sent.result()]
+        results = [{v.name: v.check(item.subject) for v in self.validators} for item in items]
+        inputs = [self.policy_input(item, res) for item, res in zip(items, results, strict=True)]
+        try:
+            ask = self.policy.decide if batched else self.policy.decide_unbatched
+            decisions = ask(self.package, inputs, gate=self.name)
+        except PolicyUnavailable as exc:
+            decisions = [PolicyDecision.deny(POLICY_UNAVAILABLE, str(exc))] * len(items)
+        except PolicyMalformed as exc:  # our own message, from the shape of OPA's answer, never its text
+            decisions = [PolicyDecision.deny(POLICY_ERROR, str(exc))] * len(items)
         latency_ms = (time.perf_counter() - started) * 1000 / max(len(items), 1)
         return [
             self._verdict(item, res, decision, latency_ms)
             for item, res, decision in zip(items, results, decisions, strict=True)
         ]
-
-    def _send(
-        self, ask: Ask, inputs: list[dict[str, Any]], outage: list[PolicyUnavailable]
-    ) -> Future[list[PolicyDecision]]:
-        if self._sender is None:
-            self._sender = ThreadPoolExecutor(1, thread_name_prefix=f"{self.name}-policy")
-        return self._sender.submit(self._ask, ask, inputs, outage)
-
-    def _ask(
-        self, ask: Ask, inputs: list[dict[str, Any]], outage: list[PolicyUnavailable]
-    ) -> list[PolicyDecision]:
-        """One request's decisions; an OPA that cannot answer denies them all (fail closed). After one
-        chunk of a batch found OPA unavailable, the batch's later chunks are denied without retrying it
-        again: the gate waits the outage out per batch, as it did with one request per batch."""
-        try:
-            if outage:
-                raise outage[0]
-            return ask(self.package, inputs, gate=self.name)
-        except PolicyUnavailable as exc:
-            outage[:1] = [exc]
-            return [PolicyDecision.deny(POLICY_UNAVAILABLE, str(exc))] * len(inputs)
-        except PolicyMalformed as exc:  # our own message, from the shape of OPA's answer, never its text
-            return [PolicyDecision.deny(POLICY_ERROR, str(exc))] * len(inputs)
 
     def policy_input(self, item: GateItem, results: dict[str, ValidatorResult]) -> dict[str, Any]:
         envelope = item.envelope.to_dict()
