@@ -289,13 +289,17 @@ def _traffic(settings: Settings, sent: list[str], sent_at: dict[str, float], sto
                 )
                 topic = settings.topics.prompts_requested
             else:
-                # A text of its own per draft: the release gate must ask the model endpoint for its
-                # embeddings (no cache hit), so a model outage is a check that cannot run.
-                sentence = GROUNDED.replace("claims", f"claims under plan {_word(i)}")
+                # A text of its own per draft, which its passage words differently: the release gate must
+                # ask the model endpoint for its embedding (no cache hit, and not a passage sentence word
+                # for word, which grounding settles without one), so a model outage is a check that
+                # cannot run.
+                word = _word(i)
+                sentence = GROUNDED.replace("claims", f"claims under plan {word}")
+                source = f"Under plan {word} the excess for water damage claims is $500."
                 payload = {
                     "question": "What is the water damage excess?",
                     "answer": sentence,
-                    "context": [{"id": "home-water#0", "text": f"{sentence} {CONTEXT[0]['text']}"}],
+                    "context": [{"id": "home-water#0", "text": f"{source} {CONTEXT[0]['text']}"}],
                     "model": "scripted",
                     "template_version": "rag-answer@2",
                     "prompt_id": "p",

@@ -34,7 +34,7 @@ EXPECTED = {
     "d-014": ("rejected", {"grounding.no_context"}),
     "d-015": ("rejected", {"injection.echo"}),
     "d-016": ("rejected", {"grounding.unsupported", "injection.system_prompt_leak"}),
-    "d-017": ("rejected", {"grounding.unsupported"}),
+    "d-017": ("rejected", {"grounding.unsupported", "relevance.off_question"}),
     # strict-bank blocks the topic; "cryptocurrency" quoted from the tenant's own payment passage is not
     # an answer out of scope (issue 9: scope ignores terms the retrieved context itself uses).
     "d-018": ("rejected", {"scope.blocked_topic"}),
