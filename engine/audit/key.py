@@ -5,12 +5,12 @@ topic but does not hold the key cannot append or rewrite a record that verifies.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import GovernorError
+from engine.private_files import create_once
 
 KEY_FILE = "audit/hmac.key"
 
@@ -50,15 +50,7 @@ def ensure(keys_dir: Path) -> AuditKey:
     found = load(keys_dir)
     if found is not None:
         return found
-    path = _path(keys_dir)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
+    create_once(_path(keys_dir), secrets.token_hex(32).encode())
     made = load(keys_dir)
     assert made is not None
     return made

@@ -5,7 +5,6 @@ new key, let readers fetch the published set, retire the old key id later."""
 from __future__ import annotations
 
 import json
-import os
 import secrets
 import time
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from jwcrypto import jwk
 
 from engine.errors import GovernorError
+from engine.private_files import create_once
 
 _OWNER_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-_")
 
@@ -28,10 +28,8 @@ def _folder(keys_dir: Path, owner: str) -> Path:
 
 
 def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
+    if not create_once(path, text.encode()):
+        raise FileExistsError(path)  # a key file is never overwritten
 
 
 def new_key(keys_dir: Path, owner: str) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 from pathlib import Path
 
 from engine.errors import ConfigError
+from engine.private_files import create_once
 
 KEY_BYTES = 32
 
@@ -21,14 +21,7 @@ def key_path(cache_dir: Path) -> Path:
 def load_or_create(cache_dir: Path) -> bytes:
     """The secret in `<cache>/web/secret.key`, created (0600, never overwritten) when missing."""
     path = key_path(cache_dir)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "wb") as f:  # O_EXCL: of two instances starting at once, one writes
-            f.write(secrets.token_bytes(KEY_BYTES))
+    create_once(path, secrets.token_bytes(KEY_BYTES))  # of two instances starting at once, one writes
     return _read(path)
 
 
