@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     batch_timeout_seconds: float = 0.2
     batch_linger_seconds: float = 0.05
     transaction_timeout_ms: int = 30000
+    # librdkafka debug contexts for every client (e.g. "eos,cgrp,broker"), logged to stderr: for finding
+    # why a member waits, not for production.
+    kafka_debug: str = ""
 
     contracts_dir: Path = REPO_ROOT / "contracts"
     policies_dir: Path = REPO_ROOT / "policies"

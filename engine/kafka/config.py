@@ -26,6 +26,8 @@ def common(settings: Settings) -> dict[str, Any]:
         conf["sasl.password"] = settings.sasl_password.get_secret_value()
     if settings.ssl_ca_location:
         conf["ssl.ca.location"] = str(settings.ssl_ca_location)
+    if settings.kafka_debug:
+        conf["debug"] = settings.kafka_debug
     return {**conf, **_mtls(settings), **_oauthbearer(settings)}
 
 
