@@ -215,7 +215,12 @@ APPROVE: list[tuple[list[dict[str, str]], str, str, str]] = [
         "Bring your learner's permit. The first lesson lasts two hours and starts with an eyesight check.",
         "combined",
     ),
-    (DRIVING, "Do you pick up from home?", "Yes, free within 5 miles; beyond that it's $10 each way.", "terse"),
+    (
+        DRIVING,
+        "Do you pick up from home?",
+        "Yes, free within 5 miles; beyond that it's $10 each way.",
+        "terse",
+    ),
     (
         DRIVING,
         "Can I use your car for my test?",
