@@ -278,20 +278,10 @@ class TransactionalProcessor:
                 )
         for topic, n in Counter(out.topic for out in outputs).items():
             self._produced[topic].inc(n)
-        self.producer.send_offsets_to_transaction(
-            self._next_offsets(messages), self.consumer.consumer_group_metadata(), 30
-        )
-        self._commit_with_retry()
+        offsets, group = self._next_offsets(messages), self.consumer.consumer_group_metadata()
+        _resumed(lambda: self.producer.send_offsets_to_transaction(offsets, group, 30))
+        _resumed(lambda: self.producer.commit_transaction(60))
         self._open = False
-
-    def _commit_with_retry(self) -> None:
-        for attempt in range(1, MAX_FAILED_TRANSACTIONS + 1):
-            try:
-                self.producer.commit_transaction(60)
-                return
-            except KafkaException as exc:
-                if not exc.args[0].retriable() or attempt == MAX_FAILED_TRANSACTIONS:
-                    raise
 
     def _next_offsets(self, messages: list[Record]) -> list[TopicPartition]:
         """The offsets to commit, each with what observers keep beside it (an audit chain's head)."""
@@ -318,7 +308,7 @@ class TransactionalProcessor:
             observer.aborted(messages)
         if transaction_open and self._open:
             try:
-                self.producer.abort_transaction(30)
+                _resumed(lambda: self.producer.abort_transaction(30))
             except KafkaException as exc:
                 if exc.args[0].fatal():
                     raise
@@ -334,6 +324,23 @@ class TransactionalProcessor:
             # A partition revoked meanwhile raises; its new owner starts from the committed offset.
             with contextlib.suppress(KafkaException):
                 self.consumer.seek(TopicPartition(topic, partition, offset))
+
+
+def _resumed(call: Callable[[], None]) -> None:
+    """Run a transactional call, calling it again while librdkafka says it may be retried.
+
+    A call that times out (its coordinator moving after a broker died) goes on in the background; calling
+    it again resumes it. Aborting instead starts over work about to finish, and the abort itself waits for
+    the same coordinator: under load each such round took a minute and the member fell minutes behind.
+    An abortable or fatal error is not retriable and goes to the caller as before."""
+    for attempt in range(1, MAX_FAILED_TRANSACTIONS + 1):
+        try:
+            call()
+            return
+        except KafkaException as exc:
+            if not exc.args[0].retriable() or attempt == MAX_FAILED_TRANSACTIONS:
+                raise
+            log.info("transactional call resumed after %s (attempt %d)", exc.args[0].name(), attempt)
 
 
 class _children(dict[str, Any]):

@@ -100,8 +100,9 @@ def test_an_embedding_outage_passes_through_the_validator_instead_of_becoming_a_
 
 
 class FakeProducer:
-    def __init__(self, commit_errors: list[KafkaError]) -> None:
+    def __init__(self, commit_errors: list[KafkaError], offsets_errors: Sequence[KafkaError] = ()) -> None:
         self.commit_errors, self.calls = commit_errors, []  # type: ignore[var-annotated]
+        self.offsets_errors = list(offsets_errors)
 
     def begin_transaction(self) -> None:
         self.calls.append("begin")
@@ -110,6 +111,9 @@ class FakeProducer:
         self.calls.append("produce")
 
     def send_offsets_to_transaction(self, offsets: list[TopicPartition], *_: Any) -> None:
+        if self.offsets_errors:
+            self.calls.append("offsets timed out")
+            raise KafkaException(self.offsets_errors.pop(0))
         self.calls.append(("offsets", [(o.partition, o.offset, o.metadata) for o in offsets]))
 
     def commit_transaction(self, *_: Any) -> None:
@@ -177,7 +181,7 @@ def _processor(producer: FakeProducer, consumer: FakeConsumer, observers: list[B
         handler=lambda records: [Output("out", b"v") for _ in records], observers=observers,
         group="g", instance="g.0", consumer=consumer, producer=producer,
     )  # fmt: skip
-    proc.__dict__.update({k: v for k, v in vars(_template()).items() if k.startswith("_")})
+    proc.__dict__.update(vars(_template()))
     return proc
 
 
@@ -195,6 +199,7 @@ def _template() -> Any:
     t._blocked = processor_module.metrics.STAGE_BLOCKED.labels("fake")
     t._blocked_seconds = processor_module.metrics.STAGE_BLOCKED_SECONDS.labels("fake")
     t._backoff, t._failed_transactions, t._open, t._stop = 0.0, 0, False, threading.Event()
+    t.committed_batches = 0
     return t
 
 
@@ -250,6 +255,27 @@ def test_an_acl_refusal_ends_the_member_at_once_naming_principal_and_operation()
         proc.process_batch()
     assert producer.calls.count("abort") == 1  # retrying cannot change an ACL: no second attempt
     assert consumer.seeks == [(0, 0)]  # rewound: the next member starts from the same offset
+
+
+def test_a_timed_out_offsets_call_is_resumed_not_aborted_and_the_batch_commits_once() -> None:
+    # What librdkafka returns while the coordinators move after a broker died: retriable, not abortable.
+    timed_out = KafkaError(KafkaError._TIMED_OUT, "coordinator not available", retriable=True)
+    producer = FakeProducer([], offsets_errors=[timed_out, timed_out])
+    consumer = FakeConsumer([_records(2)])
+    proc = _processor(producer, consumer, [])
+    assert proc.process_batch() == 2
+    assert producer.calls.count("offsets timed out") == 2
+    assert "abort" not in producer.calls and producer.calls.count("begin") == 1
+    assert producer.calls[-1] == "commit" and consumer.seeks == []
+
+
+def test_an_abortable_offsets_error_aborts_and_rewinds_the_batch() -> None:
+    abortable = KafkaError(KafkaError.INVALID_PRODUCER_EPOCH, "epoch bumped", txn_requires_abort=True)
+    producer = FakeProducer([], offsets_errors=[abortable])
+    consumer = FakeConsumer([_records(2)])
+    proc = _processor(producer, consumer, [])
+    assert proc.process_batch() == 0
+    assert producer.calls.count("abort") == 1 and consumer.seeks == [(0, 0)]
 
 
 def test_close_aborts_a_transaction_left_open() -> None:
