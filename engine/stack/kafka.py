@@ -202,7 +202,9 @@ def _cluster_id(run_dir: Path) -> str:
         return path.read_text().strip()
     import base64
 
-    cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    cid = "-"
+    while cid.startswith("-"):  # as Kafka's Uuid.randomUuid: a leading "-" reads as an option (1 in 64)
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
     run_dir.mkdir(parents=True, exist_ok=True)
     path.write_text(cid)
     os.chmod(path, 0o644)
