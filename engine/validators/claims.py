@@ -40,9 +40,19 @@ _NEGATED_FORMS = {
     "exclusion": "cover", "exclusions": "cover", "uncovered": "cover", "unlimited": "limit",
     "ineligible": "eligible", "unable": "able", "invalid": "valid", "non-refundable": "refundable",
     "nonrefundable": "refundable", "unavailable": "available", "unnecessary": "necessary",
+    # "free" is "no charge": "free of charge", "at no cost", "no charge" and "doesn't cost anything" are
+    # one polarity ("free of symptoms" is reworded to "no symptoms" first, see ``_reword``).
+    "free": "charge",
 }  # fmt: skip
-_SYNONYMS = {"include": "cover", "included": "cover", "includes": "cover", "insured": "cover",
-             "pays": "pay", "paid": "pay"}  # fmt: skip
+# Implicit negations that name what they negate: their scope is that word alone ("travel free, up to 2").
+_CLOSED_NEGATIONS = frozenset(("free",))
+_SYNONYMS = {"include": "cover", "included": "cover", "includes": "cover", "insure": "cover",
+             "insures": "cover", "insured": "cover", "insuring": "cover", "pays": "pay",
+             "paid": "pay"}  # fmt: skip
+# Contractions whose stem is not the word: "can't" is "can" not, "won't" is "will" not.
+_CONTRACTED = {"ca": "can", "wo": "will", "sha": "shall"}
+# "twice" is a figure (2 times), not a content word.
+_TIMES = frozenset(("twice", "thrice"))
 # Phrases that bound a quantity rather than negate the claim ("no more than 6 callouts").
 _BOUNDS = re.compile(
     r"(?i)\b(?:no|not)\s+(?:more|less|fewer|later|earlier|sooner|longer)\s+than\b|\bnot\s+only\b|"
@@ -52,7 +62,8 @@ _ANSWER_PARTICLE = re.compile(r"(?i)^\W*(?:yes|no|yeah|nope|correct|right|indeed
 _ABSOLUTE = re.compile(
     r"(?i)\b(?:always|never|at\s+any\s+time|any\s*time|unlimited|no\s+(?:limit|maximum|cap|restrictions?)|"
     r"without\s+(?:any\s+)?(?:limit|restrictions?|conditions?|exceptions?)|regardless|in\s+all\s+cases|"
-    r"every\s+time|whatever|for\s+ever|forever|guaranteed|automatically)\b"
+    r"every\s+time|whatever|for\s+ever|forever|guaranteed|automatically|no\s+matter\s+what|"
+    r"in\s+every\s+case|unconditionally|no\s+strings\s+attached|no\s+questions\s+asked)\b"
 )
 _LIMIT = re.compile(
     r"(?i)\b(?:up\s+to|maximum|max|limit|limited|only|within|unless|except|provided|at\s+least|at\s+most|"
@@ -60,7 +71,10 @@ _LIMIT = re.compile(
 )
 _CONDITION = re.compile(
     r"(?i)\b(?:unless|only\s+if|only\s+when|only\s+after|only\s+for|provided\s+(?:that|you|your|the|a|an|it|its|they|their|we|our|he|his|she|her|all|any|both|each)|as\s+long\s+as|"
-    r"on\s+condition|except|subject\s+to|so\s+long\s+as|otherwise|or\s+(?:older|younger|over|under))\b"
+    r"on\s+condition|except|subject\s+to|so\s+long\s+as|otherwise|or\s+(?:older|younger|over|under))\b|"
+    # A limit on what is granted ("travel free, up to 2 per passenger") bounds it as a condition does: a
+    # claim that grants it without the figure has dropped it.
+    r"\b(?:up\s+to|a\s+maximum\s+of|at\s+most)(?=\s+[$\u20ac\u00a3]?\d)"
 )
 _ANY_CONDITION = re.compile(
     # "only" states a condition before a preposition or at the end ("only with permission", "members
@@ -102,6 +116,59 @@ _ANTONYMS = (
 # Antonyms are compared by stem, so "charges" meets "free" and "closes" meets "open".
 _ANTONYM_STEMS = tuple((stem(a), stem(b)) for a, b in _ANTONYMS)
 _ANY_WORD = re.compile(r"[^\W\d_]+")
+# Phrases whose words are function, not content ("at least 48 hours", "as long as you cancel").
+_FUNCTION_PHRASES = re.compile(
+    r"(?i)\b(?:at\s+(?:least|most)|(?:as|so)\s+(?:long|soon|well|much|many|far)\s+as)\b"
+)
+# Light verbs say little of their own ("take our cover", "use your own insurer").
+_LIGHT = frozenset(("tak", "use"))
+# Idioms and prefixes said in other words: "prepay" is "pay in advance", "upfront" is "in advance",
+# "free of charge" is "free", "free of symptoms" is "no symptoms", "feel free to" says nothing.
+_REWORDS = (
+    (re.compile(r"(?i)\bfeel\s+free\s+to\b"), "", ("free",)),
+    (re.compile(r"(?i)\bfree\s+to\b"), "allowed to", ("free",)),
+    (
+        re.compile(r"(?i)\b(?:free\s+of\s+(?:any\s+)?(?:charges?|costs?|fees?|payment)|for\s+free)\b"),
+        "free",
+        ("free",),
+    ),
+    # "free of symptoms" is a state, not a price: read as "clear of symptoms" on both sides.
+    (re.compile(r"(?i)\bfree\s+(?:of|from)\b"), "clear of", ("free",)),
+    # "claim-free year", "interest free": a modifier, not the clause's polarity ("no-claims discount grows
+    # each claim-free year" negates nothing twice); one form for both spellings.
+    (
+        re.compile(r"(?i)\b([^\W\d_]+)-free\b|\b(interest|tax|duty|rent|claims?|toll|commission)\s+free\b"),
+        r"\1\2 exempt",
+        ("free",),
+    ),
+    (
+        re.compile(r"(?i)\b(?:up[\s-]?front|beforehand|ahead\s+of\s+time)\b"),
+        "in advance",
+        ("front", "beforehand", "ahead"),
+    ),
+    (
+        re.compile(
+            r"(?i)\bpre-?(pa(?:y|ys|id|ying|yment|yments)|book\w*|order\w*|regist\w*|arrang\w*|approv\w*|"
+            r"authori[sz]\w*|select\w*|load\w*|fill\w*|purchas\w*)\b|\bpre-([^\W\d_]+)"
+        ),
+        r"\1\2 in advance",
+        ("pre",),
+    ),
+)
+# What a before/after orders: "X before Y" and "Y after X" both put X first.
+_ORDER = re.compile(r"(?i)\b(before|after)\b")
+# A sentence that refers back to the one before it ("Access outside these hours is not available", "Other
+# pets are not allowed", "A second loss ... is not replaced") continues it: the two are one unit too.
+_ANAPHORA = re.compile(r"(?i)\b(?:these|those|such|other|otherwise|second|later|further)\b")
+# What "other X" excludes: a negated "other pets" restricts pets to those the sentence before names.
+_OTHER = re.compile(r"(?i)\bother\s+([^\W\d_]+)")
+_COPULA = frozenset(("is", "are", "was", "were", "be", "been", "being"))
+# Words that start a new subject: a copula's subject is what follows the last of them ("renew automatically
+# so that you are not left without cover": "you", not the policies).
+_SUBJECT_BREAKS = frozenset("that so and but or you we they it he she i there".split())  # noqa: SIM905
+# Who a clause is about when it says so: its subject "you"/"we", or a passive's agent ("by us").
+_AGENT_SUBJECT = re.compile(r"(?i)^\W*(?:(?:but|and|so|then|also|however|otherwise)\W+)?(you|we)\b")
+_AGENT_PASSIVE = re.compile(r"(?i)\bby\s+(us|you)\b")
 _CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\s+|\s+but\s+")
 # A compound answer sentence makes one claim per clause ("10%, or 30% if uptime falls below 99%").
 CLAIM_SPLIT = re.compile(r";|,\s+(?:and|but|or|while|whereas)\s+|\s+but\s+")
@@ -110,6 +177,24 @@ CLAIM_SPLIT = re.compile(r";|,\s+(?:and|but|or|while|whereas)\s+|\s+but\s+")
 def claim_pieces(sentence: str) -> list[str]:
     """The clauses of one answer sentence, as grounding and relevance both read them (one parse each)."""
     return [p.strip() for p in CLAIM_SPLIT.split(sentence) if p.strip()]
+
+
+# "40% for undergraduate modules and 50% for postgraduate modules" joins two facts, each with its figure:
+# each is compared with the clause that states it, not both with one of them.
+_AND = re.compile(r",?\s+and\s+|,\s+")
+
+
+def figure_parts(part: Clause) -> list[Clause]:
+    """A claim clause that joins two figures, as one clause per figure; else the clause itself."""
+    if len(part.quantities) < 2:
+        return [part]
+    pieces = [p for p in _AND.split(part.text) if p.strip()]
+    if len(pieces) < 2:
+        return [part]
+    out = [clause(p, strip_particle=True) for p in pieces]
+    if all(f.quantities and f.words for f in out):
+        return out
+    return [part]
 
 
 # Words that say how an answer is put, not what it claims ("The answer is 30 days.").
@@ -128,7 +213,7 @@ _STOP = frozenset(
     the their them then there these they this those through to too under until up very was we
     were what when where which while who whom why will with would you your yours also may might
     must shall just get gets another unless except whether every either else per upon via onto
-    within go goes going gone went
+    within go goes going gone went us
     """.split()  # noqa: SIM905 - a word list reads better as text
 ) | {w for w in ENGLISH_STOPWORDS if "'" in w and not w.endswith("n't")} | {
     "myself", "yourself", "yourselves", "himself", "herself", "ourselves", "themselves", "theirs", "ought",
@@ -159,6 +244,11 @@ class Clause:
     # extends to every case ("any calculator"): one against the other is a contradiction.
     restricted: frozenset[str] = frozenset()
     universal: frozenset[str] = frozenset()
+    # What a before/after puts first and what it puts after ("a deposit is taken before treatment starts":
+    # deposit, then treatment); None without one.
+    order: tuple[frozenset[str], frozenset[str]] | None = None
+    # "you" or "we" when the clause says who acts ("You must insure", "not insured by us"); else "".
+    agent: str = ""
 
 
 _stem = lru_cache(maxsize=65536)(stem)
@@ -169,16 +259,17 @@ def _norm_word(token: str) -> tuple[str | None, bool]:
     """(normalised content word or None, whether the token negates)."""
     low = token.lower().replace("\u2019", "'")
     if low in _NEGATIONS or low.endswith("n't"):
-        base = low[:-3] if low.endswith("n't") else None
+        base = _CONTRACTED.get(low[:-3], low[:-3]) if low.endswith("n't") else None
         return (None if base is None or base in _STOP else canonical(base)), True
     if low in _NEGATED_FORMS:
         return canonical(_NEGATED_FORMS[low]), True
     if low in _SYNONYMS:
         return canonical(_SYNONYMS[low]), False
-    if low in _STOP or low in FILLER or low in NUMBER_WORDS or len(low) < 2:
+    if low in _STOP or low in FILLER or low in NUMBER_WORDS or low in _TIMES or len(low) < 2:
         return None, False  # a number word is a quantity ("two days" = "2 days"), not a content word
     # One form for inflections, derivations, spellings and common synonyms ("payments" = "pay").
-    return canonical(low), False
+    form = canonical(low)
+    return (None if form in _LIGHT else form), False
 
 
 def content_word(token: str) -> str | None:
@@ -187,12 +278,44 @@ def content_word(token: str) -> str | None:
     return None if negates else word
 
 
+def _reword(text: str) -> str:
+    """``text`` with its idioms and prefixes in the words they stand for (see ``_REWORDS``)."""
+    low = text.lower()
+    for pattern, replacement, hints in _REWORDS:
+        if any(h in low for h in hints):
+            text = pattern.sub(replacement, text)
+    return text
+
+
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(w for t in _ANY_WORD.findall(text) if (w := content_word(t)))
+
+
+def _order(text: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(words of what comes first, words of what comes after) by the clause's first before/after."""
+    m = _ORDER.search(text)
+    if m is None:
+        return None
+    left, right = text[: m.start()], text[m.end() :]
+    if _words_of(left):
+        obj, rest = right, left
+    else:  # "Before you move out, give notice": the marker's object runs to the comma
+        obj, _, rest = right.partition(",")
+    first, then = _words_of(rest), _words_of(obj)
+    return (first, then) if m.group(1).lower() == "before" else (then, first)
+
+
+def _agent(body: str) -> str:
+    m = _AGENT_PASSIVE.search(body) or _AGENT_SUBJECT.search(body)
+    return "" if m is None else {"us": "we"}.get(m.group(1).lower(), m.group(1).lower())
+
+
 # Grounding and relevance both read a draft's question (and a one-sentence answer): one parse serves both.
 @lru_cache(maxsize=1024)
 def clause(text: str, *, strip_particle: bool = False) -> Clause:
     """Features of ``text`` (a claim, or a passage clause)."""
     body = _ANSWER_PARTICLE.sub("", text, count=1) if strip_particle else text
-    unbounded = _BOUNDS.sub(" ", body)
+    unbounded = _reword(_BOUNDS.sub(" ", body))
     words: set[str] = set()
     scopes: list[set[str]] = []
     hypothetical: list[set[str]] = []
@@ -200,16 +323,21 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
     last_scope: set[str] | None = None
     in_antecedent = antecedent = waits = False
     segment: list[set[str]] = []  # negations since the last punctuation
-    for m in _SCOPE_TOKEN.finditer(unbounded):
+    said: list[str] = []  # content words since the last punctuation: a copula's subject
+    previous = ""
+    for m in _SCOPE_TOKEN.finditer(_FUNCTION_PHRASES.sub(" ", unbounded)):
         token = m.group()
         if not token[0].isalpha() and token[0] not in "'\u2019":
             open_scopes = []  # punctuation ends a negation's scope, and an "if" clause
             in_antecedent = False
-            segment = []
+            segment, said = [], []
             continue
         low_token = token.lower()
+        if low_token in _SUBJECT_BREAKS:
+            said = []
         if low_token in _SCOPE_BREAKS:
             open_scopes = []
+            said = []
             if low_token in _UNTIL and segment:
                 # "must not visit until they are well" says when one may visit, not that one may not:
                 # a condition ("only after"), not a negation.
@@ -223,19 +351,28 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
                 # "cannot accept a claim without a reference": the reference is negated twice (required).
                 open_scopes.append((last_scope, _SCOPE_WORDS))
             scope = {word} if word else set()
+            if previous in _COPULA:
+                # "Access outside these hours is not available": what is not available is the subject.
+                scope.update(said)
             (hypothetical if in_antecedent else scopes).append(scope)
             if not in_antecedent:
                 segment.append(scope)
             last_scope = scope
-            open_scopes.append((scope, _SCOPE_WORDS))
+            if low_token not in _CLOSED_NEGATIONS:
+                open_scopes.append((scope, _SCOPE_WORDS))
         elif word:
             for scope, _ in open_scopes:
                 scope.add(word)
             open_scopes = [(scope, n - 1) for scope, n in open_scopes if n > 1]
         if word:
             words.add(word)
+            said.append(word)
+        previous = low_token
     low = body.lower()
     conditional = waits or bool(_CONDITION.search(body))
+    restricted = _heads(_RESTRICTED, body) if "only" in low else frozenset()
+    if scopes and "other" in low:
+        restricted |= _heads(_OTHER, body)  # "Other pets are not allowed": not every pet is
     return Clause(
         text=body,
         words=frozenset(words),
@@ -249,8 +386,10 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         any_condition=bool(_ANY_CONDITION.search(body)),
         antonym_words=_antonym_stems(low),
         conditions=_conditions(unbounded, waits) if conditional else (),
-        restricted=_heads(_RESTRICTED, body) if "only" in low else frozenset(),
+        restricted=restricted,
         universal=_heads(_UNIVERSAL, body) if "any" in low or "every" in low or "all" in low else frozenset(),
+        order=_order(unbounded) if "before" in low or "after" in low else None,
+        agent=_agent(body) if "you" in low or "we" in low or "us" in low else "",
     )
 
 
@@ -263,15 +402,29 @@ def _conditions(text: str, waits: bool) -> tuple[frozenset[str], ...]:
     from the punctuation before it ("dogs aged 8 years or older")."""
     out = []
     for m in [*_CONDITION.finditer(text), *(_UNTIL_WORD.finditer(text) if waits else ())]:
-        if m.group().lower().startswith("or"):
+        marker = m.group().lower()
+        if marker.startswith("or"):
             start = max(text.rfind(p, 0, m.start()) for p in ",;:") + 1
             phrase = text[start : m.end()]
+        elif marker.startswith(("up", "a ", "at")):
+            # A limit is its figure: "up to 2 dogs" keeps "up to 2 per passenger".
+            out.append(_limit(text, m.end()))
+            continue
         else:
-            stops = [i for p in ",;:" if (i := text.find(p, m.end())) >= 0]
-            phrase = text[m.end() : min(stops, default=len(text))]
-        words = {w for t in _ANY_WORD.findall(phrase) if (w := content_word(t))}
+            end = _PHRASE_END.search(text, m.end())
+            phrase = text[m.end() : end.start() if end else len(text)]
+        words = {w for t in _ANY_WORD.findall(_FUNCTION_PHRASES.sub(" ", phrase)) if (w := content_word(t))}
         out.append(frozenset(words | figures(quantities(phrase))))
     return tuple(out)
+
+
+_PHRASE_END = re.compile(r"[,;:](?!\d)")
+_FIRST_FIGURE = re.compile(r"\s*[$\u20ac\u00a3]?\d[\d,]*(?:\.\d+)?")
+
+
+def _limit(text: str, at: int) -> frozenset[str]:
+    m = _FIRST_FIGURE.match(text, at)
+    return figures(quantities(m.group())) if m else frozenset()
 
 
 def _antonym_stems(low: str) -> frozenset[str]:
@@ -287,12 +440,16 @@ def passage_clauses(passage: str) -> tuple[Clause, ...]:
 
 def _passage_clauses(passage: str) -> list[Clause]:
     out: list[Clause] = []
+    before = ""
     for a, b in sentence_spans(passage):
         sentence = passage[a:b]
         out.append(clause(sentence))
         parts = [p.strip() for p in _CLAUSE_SPLIT.split(sentence) if p.strip()]
         if len(parts) > 1:
             out.extend(clause(p) for p in parts)
+        if before and _ANAPHORA.search(sentence):
+            out.append(clause(f"{before} {sentence}"))  # it refers back: the two state one fact
+        before = sentence
     return out
 
 
@@ -303,15 +460,19 @@ def overlap(claim: Clause, unit: Clause) -> float:
     return len(claim.words & unit.words) / len(claim.words)
 
 
-def conflicts(claim: Clause, unit: Clause, given: frozenset[str] = frozenset()) -> tuple[str, ...]:
+def conflicts(
+    claim: Clause, unit: Clause, given: frozenset[str] = frozenset(), *, terse: bool = False
+) -> tuple[str, ...]:
     """Why ``claim`` contradicts ``unit`` (a passage clause it is aligned with); empty when it does not.
     ``given``: the words (and "#" figures) the claim's question states; a condition they state needs no
-    repeating."""
+    repeating. ``terse``: the claim is a bare value aligned by its question's words ("12 months."), which
+    restates the fact asked about and repeats none of its conditions: only asserting it unconditionally
+    ("always", "no matter what") contradicts a condition."""
     kinds: list[str] = []
     shared = claim.words & unit.words
     # A claim that states no case of its own is compared with what the clause asserts, not with its cases.
     cases = claim.antecedent
-    if _polarity(claim, shared, cases) != _polarity(unit, shared, cases):
+    if same_agent(claim, unit) and _polarity(claim, shared, cases) != _polarity(unit, shared, cases):
         kinds.append("negation")
     if claim.absolute and not unit.absolute and unit.limited and not (claim.limited and claim.quantities):
         kinds.append("absolute")
@@ -319,7 +480,12 @@ def conflicts(claim: Clause, unit: Clause, given: frozenset[str] = frozenset()) 
         kinds.append("absolute")  # "we always refund" against "we refund ... as long as ..."
     if claim.universal & unit.restricted and not claim.restricted:
         kinds.append("absolute")  # "any calculator" against "only calculators from the approved list"
+    order = _order_agrees(claim, unit)
+    if order is False:
+        kinds.append("order")  # the same two events in the other order
     for a, b in _ANTONYM_STEMS:
+        if a == _BEFORE and order is not None:
+            continue  # before against after is settled by what they order
         if (a in claim.antonym_words and b in unit.antonym_words and a not in unit.antonym_words) or (
             b in claim.antonym_words and a in unit.antonym_words and b not in unit.antonym_words
         ):
@@ -327,8 +493,9 @@ def conflicts(claim: Clause, unit: Clause, given: frozenset[str] = frozenset()) 
             break
     if (
         unit.conditional
+        and not terse
         and not claim.any_condition
-        and any(_dropped(c, claim, given) for c in unit.conditions or (frozenset(),))
+        and any(_dropped(c, claim, unit, given) for c in unit.conditions or (frozenset(),))
     ):
         kinds.append("condition")
     if quantity_conflict(claim.quantities, unit.quantities) or _unit_conflict(claim, unit, shared):
@@ -336,11 +503,41 @@ def conflicts(claim: Clause, unit: Clause, given: frozenset[str] = frozenset()) 
     return tuple(kinds)
 
 
-def _dropped(condition: frozenset[str], claim: Clause, given: frozenset[str]) -> bool:
+_BEFORE = stem("before")
+
+
+def same_agent(claim: Clause, unit: Clause) -> bool:
+    """Whether both can be about the same actor: "You must insure your goods" and "Goods are not insured
+    by us" say opposite things of different agents, not of the same one."""
+    return not (claim.agent and unit.agent and claim.agent != unit.agent)
+
+
+def _order_agrees(claim: Clause, unit: Clause) -> bool | None:
+    """Whether the claim puts what the clause orders in the same order (True), the other (False), or
+    neither can be told (None): "after a 20% deposit" restates "a deposit is taken before treatment"."""
+    if claim.order is None or unit.order is None:
+        return None
+    (c_first, c_then), (u_first, u_then) = claim.order, unit.order
+    same = (c_first & u_first) | (c_then & u_then)
+    swapped = (c_first & u_then) | (c_then & u_first)
+    if same and not swapped:
+        return True
+    if swapped and not same:
+        return False
+    return None
+
+
+def _dropped(condition: frozenset[str], claim: Clause, unit: Clause, given: frozenset[str]) -> bool:
     """Whether the claim leaves out a condition: it lacks the condition's words, and its question does not
     state most of them ("If I return it in its box, can I cancel?" has met "provided it is returned in its
     box")."""
-    missing = condition - claim.words - figures(claim.quantities)
+    stated = figures(claim.quantities)
+    if condition and all(w.startswith("#") for w in condition):
+        # A limit ("up to 2 per passenger") is dropped by a claim that restates the clause (all its words
+        # are the clause's) and states no figure: one that gives a figure states its own limit, checked as
+        # a quantity; one about something else ("trampolines" against "theft ... up to $1,000") drops none.
+        return not stated and not condition & given and claim.words <= unit.words
+    missing = condition - claim.words - stated
     return not condition or (bool(missing) and 2 * len(missing & given) < len(missing))
 
 
@@ -355,12 +552,12 @@ def _unit_conflict(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:
     """The clause the claim plainly restates (most of the claim's own words) gives figures, and the claim
     gives others in another unit ("a maximum discount of 60%" restated as "$400"): a different fact."""
     restated = len(shared) >= 3 and len(shared) >= 0.6 * len(claim.words)
-    return bool(
-        restated
-        and claim.quantities
-        and unit.quantities
-        and not any(same_figure(q, s) for q in claim.quantities for s in unit.quantities)
-    )
+    if not restated:
+        return False
+    # How often something happens ("more than once a year") is not the amount a claim restates.
+    claimed = [q for q in claim.quantities if q.unit != "times"]
+    stated = [s for s in unit.quantities if s.unit != "times"]
+    return bool(claimed and stated and not any(same_figure(q, s) for q in claimed for s in stated))
 
 
 @dataclass(frozen=True)
@@ -408,9 +605,18 @@ def align(
     return Alignment(best, verdict)
 
 
+# A clause about another agent than the claim's ranks below one about the same agent.
+_OTHER_AGENT = 0.25
+
+
 def _ranked(claim: Clause, scored: list[tuple[float, Clause]]) -> list[tuple[float, Clause]]:
     return sorted(
-        ((s + 0.5 * _specificity(claim, u), u) for s, u in scored), key=lambda p: p[0], reverse=True
+        (
+            (s + 0.5 * _specificity(claim, u) - (0.0 if same_agent(claim, u) else _OTHER_AGENT), u)
+            for s, u in scored
+        ),
+        key=lambda p: p[0],
+        reverse=True,
     )
 
 
@@ -443,8 +649,12 @@ def _verdict(
     if not close:
         return ()
     top_score, top = close[0]
-    verdict = conflicts(own, top, given)
-    if verdict and not any(s >= top_score - tie and not conflicts(own, u, given) for s, u in close[1:]):
+    terse = bool(topic)
+    verdict = conflicts(own, top, given, terse=terse)
+    if verdict and not any(
+        s >= top_score - tie and same_agent(own, u) and not conflicts(own, u, given, terse=terse)
+        for s, u in close[1:]
+    ):
         # A clause that aligns as well by the claim's own words and states its very quantities agrees
         # with it ("the cancellation fee is $50" restates "minus a cancellation fee of $50").
         # A terse claim aligned by its question's words, whose best clause gives another value for the
@@ -453,7 +663,7 @@ def _verdict(
             own_scores = [(overlap(own, u), u) for u in units]
             own_best = max(score for score, _ in own_scores)
             if any(
-                own.quantities <= u.quantities and not conflicts(own, u, given)
+                own.quantities <= u.quantities and not conflicts(own, u, given, terse=terse)
                 for score, u in own_scores
                 if score >= own_best - margin / 3
             ):

@@ -20,7 +20,16 @@ import numpy as np
 from engine.errors import InfrastructureUnavailable
 from engine.validators.adapter import error_result
 from engine.validators.base import Finding, Span, Subject, ValidatorResult
-from engine.validators.claims import FILLER, Clause, align, claim_pieces, clause, figures, passage_clauses
+from engine.validators.claims import (
+    FILLER,
+    Clause,
+    align,
+    claim_pieces,
+    clause,
+    figure_parts,
+    figures,
+    passage_clauses,
+)
 from engine.validators.judge import ClaimJudge
 from engine.validators.lexicon import canonical
 from engine.validators.names import context_names
@@ -57,26 +66,8 @@ def _parts(sentence: str, features: Clause, question: frozenset[str]) -> list[tu
     """The claim's clauses, each with the topic words that help align it (the question's, when terse)."""
     pieces = claim_pieces(sentence)
     parts = [features] if len(pieces) < 2 else [clause(p, strip_particle=True) for p in pieces]
-    parts = [f for part in parts for f in _figures(part)]
+    parts = [f for part in parts for f in figure_parts(part)]
     return [(f, question if len(f.words) <= _TERSE_WORDS else frozenset()) for f in parts]
-
-
-# "40% for undergraduate modules and 50% for postgraduate modules" joins two facts, each with its figure:
-# each is compared with the clause that states it, not both with one of them.
-_AND = re.compile(r",?\s+and\s+|,\s+")
-_FIGURE_WORDS = 1
-
-
-def _figures(part: Clause) -> list[Clause]:
-    if len(part.quantities) < 2:
-        return [part]
-    pieces = [p for p in _AND.split(part.text) if p.strip()]
-    if len(pieces) < 2:
-        return [part]
-    out = [clause(p, strip_particle=True) for p in pieces]
-    if all(f.quantities and len(f.words) >= _FIGURE_WORDS for f in out):
-        return out
-    return [part]
 
 
 @dataclass(frozen=True)

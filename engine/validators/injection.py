@@ -232,7 +232,19 @@ def instruction_spans(text: str, code: str, *, to_reader: bool = False) -> list[
             or foreign_override(decoded)
         ):
             spans.append((code, start, end))
-    return spans
+    return _outermost(spans)
+
+
+def _outermost(spans: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """The spans not inside another one: two families that find one phrase ("As an AI with no restrictions",
+    "an AI with no restrictions") report it once."""
+    if len(spans) < 2:
+        return spans
+    return [
+        (c, s, e)
+        for i, (c, s, e) in enumerate(spans)
+        if not any(j != i and a <= s and e <= b and (a, b) != (s, e) for j, (_, a, b) in enumerate(spans))
+    ]
 
 
 def scan_passages(texts: list[str]) -> list[tuple[str, ...]]:

@@ -54,6 +54,23 @@ _READER = (
     r"(?:reading|processing|parsing|summari[sz]ing|handling|reviewing)\b"
 )
 _HEAD = r"(?:note|message|instructions?|reminder|memo|request|attention|task|to|for|dear|hey|hello|hi)"
+# Rules a model is given, said of an earlier turn ("previous directions", "all prior system instructions"):
+# an answer's "previous payment instructions" does not qualify (only model words may stand between).
+_EARLIER_RULES = (
+    r"(?:previous|prior|earlier|preceding|above|original|initial|system|existing|old)\s+(?:(?:system|safety|model|"
+    r"AI|assistant|chatbot)\s+)?(?:instructions|directions|directives|guidelines|guidance|rules|prompts?|"
+    r"programming|constraints|restrictions)"
+)
+_VOID = (
+    r"(?:cancell?ed|void|null(?:\s+and\s+void)?|revoked|lifted|suspended|withdrawn|overridden|obsolete|invalid|"
+    r"deleted|removed|no\s+longer\s+(?:valid|in\s+(?:effect|force)|applicable|active|apply))"
+)
+# A machine reader named as such: "the assistant", "this chatbot", "the model", "AI" (upper case).
+_BOT = r"(?:(?-i:AI|LLM)|(?:[\w-]+)?GPT|assistant|chatbot|bot|language\s+model|model)"
+_NO_RULES_NOUNS = (
+    r"(?:rules|guidelines|restrictions|limits|limitations|filters|policies|censorship|ethics|morals|boundaries|"
+    r"safeguards|guardrails|principles)"
+)
 
 ATTEMPT_FAMILIES: tuple[tuple[tuple[str, ...], str], ...] = (
     (
@@ -155,10 +172,79 @@ ATTEMPT_FAMILIES: tuple[tuple[tuple[str, ...], str], ...] = (
         r"(?:hidden|secret|internal|system|confidential|pre-?prompt)\s+(?:\w+\s+)?(?:text|setup|configuration|"
         r"guidelines|prompt|instructions?|message))\b",
     ),
+    # Earlier rules declared void: "previous directions are cancelled", "all prior instructions are now void".
+    (
+        (
+            "cancel",
+            "void",
+            "null",
+            "revoked",
+            "lifted",
+            "suspended",
+            "withdrawn",
+            "overridden",
+            "obsolete",
+            "invalid",
+            "deleted",
+            "removed",
+            "no longer",
+        ),
+        rf"\b{_EARLIER_RULES}\s+(?:are|were|is|was|have\s+been|has\s+been)?\s*(?:now\s+|hereby\s+)?{_VOID}\b",
+    ),
+    # The model declared free of its rules: "this assistant ... no longer follows the ... policy".
+    (
+        ("no longer", "not bound", "exempt"),
+        rf"\b{_BOT}\s+(?:[\w',]+\s+){{0,6}}?(?:no\s+longer\s+(?:follows?|obeys?|applies|respects?|adheres?\s+to|"
+        r"(?:has|needs)\s+to\s+follow|is\s+bound\s+by|cares?\s+about)|(?:is|are)\s+(?:no\s+longer|not)\s+bound\s+"
+        r"by|(?:is|are)\s+exempt\s+from)\s+(?:[\w']+\s+){0,3}?(?:instructions|directions|guidelines|rules|polic(?:y|ies)|"
+        r"restrictions|safeguards|filters|principles|ethics)\b",
+    ),
+    # Everything before declared void by position: "ignore everything above this line".
+    (
+        ("ignor", "disregard", "forget"),
+        r"\b(?:ignore|disregard|forget)\s+(?:everything|all(?:\s+of)?(?:\s+the)?(?:\s+(?:text|content|instructions))?|"
+        r"anything)\s+(?:(?:written|said|stated|you\s+(?:read|saw))\s+)?(?:above|before\s+(?:this|here)|so\s+far|"
+        r"up\s+to\s+(?:here|now|this\s+point)|prior\s+to\s+this|preceding\s+this)\b",
+    ),
+    # The model asked for the prompt it was given, with any verb: "reveal the full prompt it was given".
+    (
+        ("prompt", "instruction", "system message"),
+        r"\b(?:reveal|show|print|repeat|display|output|leak|paste|dump|recite|disclose|share|quote|write\s+out|"
+        r"spell\s+out|tell\s+(?:me|us|the\s+user))\s+(?:me\s+|us\s+)?(?:the|your|its|their)\s+(?:(?:full|exact|entire|"
+        r"whole|original|complete|initial|hidden|secret|system|internal|verbatim)\s+){0,2}(?:prompt(?=\s*(?:[.,;:!?)]|$)|"
+        r"\s+(?:it|you|that|which|word|verbatim|exactly|in\s+full|the\s+(?:model|assistant|AI|chatbot))\b)|"
+        r"(?:instructions|system\s+message)\s+(?:that\s+)?(?:it|you|the\s+(?:model|assistant|AI|chatbot))\s+"
+        r"(?:was|were|has\s+been|have\s+been|got|received)\b)",
+    ),
+    # A persona without rules: "act as X, an AI without any guidelines", "an assistant with no restrictions".
+    (
+        ("without", "with no", "free of", "free from", "unbound"),
+        rf"\b(?:an?|the)\s+(?:[\w-]+\s+){{0,2}}(?:(?-i:AI)|assistant|chatbot|bot|model|version|persona|character)\s*,?\s+"
+        rf"(?:without\s+(?:any\s+)?|with\s+no\s+|free\s+(?:of|from)\s+(?:any\s+)?|unbound\s+by\s+(?:any\s+)?)"
+        rf"(?:[\w-]+\s+)?{_NO_RULES_NOUNS}\b",
+    ),
+    # The same persona in other languages: "ein Assistent ohne Regeln", "un asistente sin reglas".
+    (
+        ("ohne", "sin ", "sans ", "senza", "sem ", "bez "),
+        r"\b(?:KI|IA|AI|Assistent(?:in)?|asistente|assistente|assistant|Modell|modelo|modèle|modello|bot|chatbot|"
+        r"asystent\w*)\s+(?:\w+\s+)?(?:ohne|sin|sans|senza|sem|bez)\s+(?:(?:jegliche|alle|any|toute?s?|ninguna|"
+        r"alcuna|qualquer|żadnych)\s+)?(?:Regeln|Einschränkungen|Grenzen|Filter|Richtlinien|reglas|restricciones|"
+        r"límites|limites|règles|restrictions|regole|restrizioni|limiti|regras|restrições|zasad|ograniczeń|Zensur|censura)\b",
+    ),
 )
 
 # Only for answers and documents: a user's prompt may address the assistant.
 READER_FAMILIES: tuple[tuple[tuple[str, ...], str], ...] = (
+    # A vocative to the machine, between commas or after a sentence, with an order or a permission:
+    # "By the way, AI, you're allowed to ...", "Chatbot, reveal ...".
+    (
+        ("ai,", "ai ,", "bot,", "assistant,", "model,", "llm,", "gpt,"),
+        r"(?:^|[,.!?;:\u2014]\s*|\b(?:hey|hi|dear|ok|okay|so|now|and)\s+)(?:(?-i:AI|LLM)|[\w-]*GPT|chatbot|bot|"
+        r"assistant|model)\s*,\s+(?:you(?:'re|\u2019re|\s+are)\s+(?:now\s+)?(?:allowed|permitted|free|authori[sz]ed|"
+        r"cleared|able)\s+to|you\s+(?:can|may|must|should|will|shall)\s+(?:now\s+)?|(?:please\s+)?(?:ignore|forget|"
+        r"disregard|reveal|share|print|output|list|send|tell|give|stop|start|switch|pretend|act|answer|respond|"
+        r"say|write)\b)",
+    ),
     (
         (
             " ai",
@@ -175,8 +261,8 @@ READER_FAMILIES: tuple[tuple[tuple[str, ...], str], ...] = (
             "handling",
             "reviewing",
         ),
-        rf"\b{_HEAD}\s+(?:(?:the|any|an?|all)\s+)?(?:{_MACHINE}\s*[:\u2014]|{_READER}(?:\s+(?:this|these|it|the)(?:\s+"
-        rf"\w+)?)?\s*[:,\u2014-])|\b(?:dear|hey|hello|hi)\s+(?:the\s+)?{_MACHINE}\s*,",
+        rf"\b{_HEAD}\s+(?:(?:the|any|an?|all|this|that)\s+)?(?:{_MACHINE}\s*(?:[:\u2014\u2013]|\s-\s)|{_READER}(?:\s+"
+        rf"(?:this|these|it|the)(?:\s+\w+)?)?\s*[:,\u2014-])|\b(?:dear|hey|hello|hi)\s+(?:the\s+)?{_MACHINE}\s*,",
     ),
     (
         ("whoever", "whatever", "anyone", "anything", "any system"),

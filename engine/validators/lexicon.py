@@ -43,6 +43,9 @@ _SYNONYM_PAIRS = (
     ("overseas", "abroad"), ("error", "mistake"), ("luggage", "baggage"), ("vacation", "holiday"),
     ("apartment", "flat"), ("truck", "lorry"), ("photograph", "photo"), ("picture", "photo"),
     ("large", "big"), ("quick", "fast"), ("rapid", "fast"), ("shop", "store"), ("break", "damage"),
+    # Clipped forms: "exam" is "examination".
+    ("examination", "exam"), ("telephone", "phone"), ("advertisement", "advert"), ("laboratory", "lab"),
+    ("refrigerator", "fridge"), ("mathematics", "maths"),
 )  # fmt: skip
 
 # Derivational suffixes as the stemmer leaves them ("-able" -> "abl"), each with the shortest stem it
@@ -76,8 +79,10 @@ def _strip_suffix(s: str) -> str:
     for suffix, keep in _BY_LAST.get(s[-1:], ()):
         if s.endswith(suffix) and len(s) - len(suffix) >= keep:
             base = s[: -len(suffix)]
-            if len(base) > 3 and base[-1] == base[-2] and base[-1] not in _VOWELS | {"s"}:
-                base = base[:-1]  # "cancell" (cancellation) -> "cancel"
+            if len(base) > 4 and base[-1] == base[-2] and base[-1] not in _VOWELS | {"s"}:
+                base = base[
+                    :-1
+                ]  # "cancell" (cancellation) -> "cancel"; not "comm" (commence) -> "com" (come)
             return base[:-1] if len(base) > 3 and base.endswith("e") else base
     if len(s) > 4 and s[-1] == s[-2] == "l":
         return s[:-1]  # "cancell" (cancelled) -> "cancel"

@@ -18,8 +18,17 @@ _QUANTITY = re.compile(
     r"(?i)(?P<cur>[$\u20ac\u00a3])?\s?(?P<num>\d[\d,]*(?:\.\d+)?|\b(?:"
     + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
     + r")\b)(?:\s?-\s?|\s)?(?:(?:business|working|calendar|clear|full|consecutive)\s+)?"
-    + r"(?P<unit>%|per\s?cent\b|[a-z]+)?"
+    # A word cut by an apostrophe is a contraction ("under 18 don't"), never a unit.
+    + r"(?P<unit>%|per\s?cent\b|[a-z]+\b(?!['\u2019]))?"
 )
+# How many times, said in one word: "once in 12 months" is 1 time, "twice" 2 ("three times" is 3 by its
+# number and unit). "once" is a count only where no clause follows it ("once you have paid" is a time).
+_TIMES_WORD = re.compile(
+    r"(?i)\b(?:twice|thrice)\b|\bonce\b(?=\s*(?:[.,;:!?)]|$|(?:in|per|every|each|only|during|within|a|an)\b"
+    r"(?!\s+(?:[a-z]+\s+)?(?:is|are|was|were|has|have)\b)))"
+)
+_TIMES_VALUES = {"once": "1", "twice": "2", "thrice": "3"}
+_TIMES_HINTS = ("nce", "NCE", "wice", "WICE", "hrice", "HRICE")
 # Units by what they measure, with one name per unit: "23 lb" against "23 kg" is another figure, and
 # "3,000 meters" restates "3,000 metres". Keys are stemmed as quantities' units are.
 _UNIT_NAMES = {
@@ -36,7 +45,7 @@ _UNIT_NAMES = {
     "millimetre": ("mm", "distance"), "inch": ("inch", "distance"), "foot": ("foot", "distance"),
     "feet": ("foot", "distance"), "ft": ("foot", "distance"),
     "litre": ("litre", "volume"), "liter": ("litre", "volume"), "ml": ("ml", "volume"),
-    "gallon": ("gallon", "volume"),
+    "gallon": ("gallon", "volume"), "time": ("times", "count"),
 }  # fmt: skip
 _UNITS = {stem(k): v for k, v in _UNIT_NAMES.items()}
 _UNIT_CLASS = {"%": "share", "$": "money", "\u20ac": "money", "\u00a3": "money"} | dict(_UNITS.values())
@@ -82,6 +91,8 @@ def quantities(text: str) -> frozenset[Quantity]:
             n = NUMBER_WORDS[raw.lower()]
             value = normalise_number(str(n))
         found.add(Quantity(value, _unit(m.group("unit"), m.group("cur"))))
+    if any(hint in text for hint in _TIMES_HINTS):
+        found.update(Quantity(_TIMES_VALUES[m.group().lower()], "times") for m in _TIMES_WORD.finditer(text))
     return frozenset(found)
 
 

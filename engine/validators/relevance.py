@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from engine.validators.base import Finding, Span, Subject, ValidatorResult
-from engine.validators.claims import Clause, claim_pieces, clause, passage_clauses
+from engine.validators.claims import Clause, claim_pieces, clause, figure_parts, passage_clauses
 from engine.validators.lexicon import canonical
 from engine.validators.names import is_heading, title_names
 from engine.validators.text import sentence_spans
@@ -47,6 +47,8 @@ _QUESTION_FORM = frozenset(
 )
 # Up to this many content words an answer is terse: it restates a value and is judged by its type.
 _TERSE_WORDS = 3
+# Up to this many, a bare value whatever the question ("Yes, 4% off every bill.").
+_BARE_WORDS = 1
 # An answer restates a passage sentence when this share of its words is in it; that sentence and the
 # one before it say what the answer is about ("within 10 miles" is about towing when the sentence is).
 _RESTATES = 0.75
@@ -82,9 +84,14 @@ class RelevanceCheck:
         if not question or not answer:
             return ""
         a = clause(answer, strip_particle=True)
-        if not _type_fits(question, answer, a.quantities):
+        typed = _wanted_type(question)
+        if typed and not _type_fits(typed, answer, a.quantities):
             return "answer type"
-        if len(a.words) <= _TERSE_WORDS:
+        # A terse answer restates a value: judged by its type when the question wants one ("12 months."
+        # for "how long"), and a bare value ("Yes, $15 a day.") by nothing else. A short sentence for a
+        # question that wants no type ("Padlocks are sold at reception." for "What can't I keep in my
+        # unit?") must still be about the question.
+        if len(a.words) <= (_TERSE_WORDS if typed else _BARE_WORDS):
             return ""
         facts = [_facts(p.text) for p in subject.context]
         units = [u for clauses, _ in facts for u in clauses]
@@ -171,7 +178,8 @@ def _restated(answer: str, names: frozenset[str], subject: Subject) -> set[str]:
     pieces = [clause(answer, strip_particle=True)]
     for start, end in sentence_spans(answer):
         # Split as grounding splits a claim: the parses are grounding's, from the cache.
-        pieces += [clause(p, strip_particle=True) for p in claim_pieces(answer[start:end])]
+        for piece in claim_pieces(answer[start:end]):
+            pieces += figure_parts(clause(piece, strip_particle=True))
     own = [w for w in dict.fromkeys(p.words - names for p in pieces) if len(w) >= _MIN_RESTATED_WORDS]
     out: set[str] = set()
     for p in subject.context:
@@ -184,22 +192,31 @@ def _restated(answer: str, names: frozenset[str], subject: Subject) -> set[str]:
     return out
 
 
-def _type_fits(question: str, answer: str, quantities: frozenset) -> bool:  # type: ignore[type-arg]
+def _wanted_type(question: str) -> str:
+    """The type of answer the question wants: "duration", "time", "amount", or "" for none."""
     if _WANTS_DURATION.search(question):
+        return "duration"
+    if _WANTS_TIME.search(question):
+        return "time"
+    if _WANTS_AMOUNT.search(question) or _WANTS_NUMBER.search(question):
+        return "amount"
+    return ""
+
+
+def _type_fits(typed: str, answer: str, quantities: frozenset) -> bool:  # type: ignore[type-arg]
+    if typed == "duration":
         return (
             any(q.unit in _TIME_UNITS for q in quantities)
             or bool(_TIME_WORDS.search(answer))
             or _negative(answer)
         )
-    if _WANTS_TIME.search(question):
+    if typed == "time":
         return (
             any(q.unit in _TIME_UNITS for q in quantities)
             or bool(_TIME_WORDS.search(answer) or _TIME_EXPRESSIONS.search(answer))
             or _negative(answer)
         )
-    if _WANTS_AMOUNT.search(question) or _WANTS_NUMBER.search(question):
-        return bool(quantities) or _negative(answer)
-    return True
+    return bool(quantities) or _negative(answer)
 
 
 def _negative(answer: str) -> bool:

@@ -129,3 +129,45 @@ def test_must_not_until_is_a_wait_not_a_negation(act: tuple[str, str, str], who:
     assert verdict(f"You can {verb} {thing} once you have {event}.", passage) == ()
     assert verdict(f"You need to wait until you have {event}.", passage) == ()
     assert verdict(f"You can {verb} {thing} at any time.", passage)
+
+
+# --- the second blind set's mechanisms ----------------------------------------------------------------------
+
+THINGS = st.sampled_from(["eye tests", "car washes", "gym inductions", "library cards", "bike repairs"])
+FREE_FORMS = st.sampled_from(
+    ["{x} are free of charge.", "{x} don't cost anything.", "There is no charge for {x}.", "{x} are free.",
+     "{x} are provided at no cost.", "{x} are provided for free."]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(THINGS, FREE_FORMS, FREE_FORMS)
+def test_every_way_of_saying_free_agrees_with_every_other(thing: str, said: str, stated: str) -> None:
+    claim, passage = said.format(x=thing), stated.format(x=thing)
+    assert "negation" not in verdict(claim[0].upper() + claim[1:], passage[0].upper() + passage[1:])
+
+
+EVENTS = st.sampled_from(
+    [("the deposit is paid", "the keys are handed over"), ("the form is signed", "the course starts"),
+     ("the meter is read", "the account is closed"), ("the bike is inspected", "the hire begins")]
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(EVENTS)
+def test_before_and_after_agree_on_one_order_and_contradict_on_the_other(events: tuple[str, str]) -> None:
+    first, then = events
+    passage = f"{first.capitalize()} before {then}."
+    assert verdict(f"{then.capitalize()} after {first}.", passage) == ()
+    assert verdict(f"{first.capitalize()} after {then}.", passage)
+
+
+COUNTS = st.sampled_from([("once", 1), ("twice", 2), ("three times", 3), ("4 times", 4)])
+
+
+@settings(max_examples=40, deadline=None)
+@given(COUNTS, COUNTS)
+def test_how_many_times_is_a_figure(said: tuple[str, int], stated: tuple[str, int]) -> None:
+    passage = f"A parking permit can be renewed {stated[0]} a year."
+    result = verdict(f"A parking permit can be renewed {said[0]} a year.", passage)
+    assert bool(result) == (said[1] != stated[1])

@@ -293,3 +293,178 @@ def test_an_answer_joining_two_sentences_restates_both() -> None:
     assert relevance_validator().check(Subject(answer, question, DEPOSITS)).passed
     off = "Lost keys are charged at £40 each, and tenants must give 30 days' notice."
     assert codes(relevance_validator(), Subject(off, question, DEPOSITS)) == ["relevance.off_question"]
+
+
+# --- the second blind set's causes, one mechanism each, on examples of our own ----------------------------
+
+GYM = (
+    "Members aged 65 or over use the sauna free of charge. Towel hire costs £2 a visit.\n"
+    "Lockers are included in every membership."
+)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "Sauna use doesn't cost anything for members aged 65 or over.",
+        "Members aged 65 or over can use the sauna at no cost.",
+        "There is no charge for the sauna for members aged 65 or over.",
+        "Members aged 65 or over use the sauna for free.",
+    ],
+)
+def test_implicit_negations_of_a_charge_share_one_polarity(claim: str) -> None:
+    assert verdict(claim, GYM) == ()
+
+
+def test_a_charge_against_free_still_contradicts() -> None:
+    assert verdict("Members aged 65 or over are charged for the sauna.", GYM)
+    assert verdict("Towel hire doesn't cost anything.", GYM)
+
+
+def test_a_contraction_after_a_number_is_not_its_unit() -> None:
+    assert {q.unit for q in clause("Visitors over 70 don't pay for parking.").quantities} == {""}
+    assert {q.unit for q in clause("Children under 12 can't swim alone.").quantities} == {""}
+    assert (
+        "can" not in clause("What can't I bring?").words and "ca" not in clause("What can't I bring?").words
+    )
+
+
+CLINIC = "Blood tests are booked online. A referral letter is needed before the first appointment."
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "You can have your first appointment after a referral letter.",
+        "After a referral letter, you can have your first appointment.",
+        "A referral letter is needed before the first appointment.",
+    ],
+)
+def test_before_and_after_that_order_the_same_events_alike_agree(claim: str) -> None:
+    assert verdict(claim, CLINIC) == ()
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "A referral letter is needed after the first appointment.",
+        "The first appointment comes before a referral letter is needed.",
+    ],
+)
+def test_the_same_two_events_in_the_other_order_contradict(claim: str) -> None:
+    assert verdict(claim, CLINIC)
+
+
+WARRANTY = (
+    ContextPassage("title", "Brightline Appliances warranty"),
+    ContextPassage("w", "Washing machines are covered for 24 months, provided they are registered online."),
+)
+
+
+def test_a_terse_value_is_not_held_to_the_clauses_condition() -> None:
+    question = "How long is a washing machine covered for?"
+    assert grounding_validator().check(Subject("24 months.", question, WARRANTY)).passed
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["24 months, no matter what.", "Always 24 months.", "Washing machines are always covered for 24 months."],
+)
+def test_an_unconditional_value_against_a_condition_still_contradicts(answer: str) -> None:
+    question = "How long is a washing machine covered for?"
+    result = grounding_validator().check(Subject(answer, question, WARRANTY))
+    assert [f.code for f in result.findings] == ["grounding.contradicted"]
+
+
+MARINA = (
+    ContextPassage(
+        "boats",
+        "Boats are not insured by us. You must insure your boat with a marine insurer before mooring.",
+    ),
+)
+
+
+def test_opposite_polarity_about_another_agent_is_no_contradiction() -> None:
+    assert verdict("The marina does not insure your boat.", MARINA[0].text) == ()
+    assert verdict("You must insure your boat before mooring.", MARINA[0].text) == ()
+
+
+def test_the_same_agent_with_the_other_polarity_still_contradicts() -> None:
+    assert verdict("You don't need to insure your boat before mooring.", MARINA[0].text)
+    assert verdict("Boats are insured by us.", MARINA[0].text)
+
+
+def test_light_verbs_and_function_phrases_are_not_content() -> None:
+    assert clause("You can take the ferry or use the bridge.").words == {"ferry", "bridg"}
+    assert clause("as long as you book at least 3 days ahead").words == {"book", "day", "ahead"}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("Prebook a table.", "Book a table in advance."), ("Tickets are prepaid.", "Tickets paid in advance."),
+     ("Pay upfront.", "Pay in advance."), ("Pay beforehand.", "Pay in advance."),
+     ("Pre-register online.", "Register online in advance.")],
+)  # fmt: skip
+def test_prefixes_and_idioms_read_as_the_words_they_stand_for(a: str, b: str) -> None:
+    assert clause(a).words == clause(b).words
+
+
+def test_a_prefixed_paraphrase_answers_the_question_in_other_words() -> None:
+    context = (
+        ContextPassage("title", "Riverside Cinema membership"),
+        ContextPassage("rent", "Tickets are paid for at the box office or online in advance."),
+        ContextPassage("deal", "Members who prebook 5 films get the sixth film free."),
+    )
+    question = "Do I get anything for booking upfront?"
+    assert (
+        relevance_validator()
+        .check(Subject("Yes, prebook 5 films and the sixth is free.", question, context))
+        .passed
+    )
+
+
+ALLOTMENT = (
+    "A plot can be swapped once in 3 years for a fee of £15. A third swap is not allowed.\n"
+    "Hoses may be used between 7 am and 9 pm. Watering outside these hours is not permitted.\n"
+    "Hens are welcome on plots of 250 square metres or more. Other animals are not allowed.\n"
+    "Tenants may bring guests, up to 4 per plot, and must accompany them."
+)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "A plot can be swapped twice in 3 years.",  # once is 1
+        "A plot can be swapped three times in 3 years.",
+        "You can water outside 7 am to 9 pm with a hose.",  # negated in the next sentence
+        "All animals are welcome on plots of 250 square metres or more.",  # "other animals are not allowed"
+        "Tenants may bring guests.",  # the limit dropped
+    ],
+)
+def test_counts_negations_next_door_other_and_dropped_limits_contradict(claim: str) -> None:
+    assert verdict(claim, ALLOTMENT)
+
+
+@pytest.mark.parametrize(
+    "claim",
+    [
+        "A plot can be swapped once in 3 years.",
+        "Hoses may be used between 7 am and 9 pm.",
+        "Hens are welcome on plots of 250 square metres or more.",
+        "Tenants may bring up to 4 guests per plot.",
+    ],
+)
+def test_their_restatements_agree(claim: str) -> None:
+    assert verdict(claim, ALLOTMENT) == ()
+
+
+def test_a_short_sentence_on_another_fact_is_off_question_when_no_type_is_wanted() -> None:
+    context = (
+        ContextPassage("title", "Harbour Lane allotments"),
+        ContextPassage("a", "Bonfires must not be lit on any plot."),
+        ContextPassage("b", "Seeds are sold at the site shop."),
+    )
+    off = Subject("Seeds are sold at the shop.", "What can't I do on my plot?", context)
+    assert codes(relevance_validator(), off) == ["relevance.off_question"]
+    bare = Subject("Yes, £3.", "Is there a charge for seeds?", context)
+    assert relevance_validator().check(bare).passed
