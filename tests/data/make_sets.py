@@ -495,6 +495,7 @@ HOLDOUT = [
 if __name__ == "__main__":
     from blind2_cases import blind2
     from blind3_cases import blind3
+    from blind4_cases import blind4
     from blind_cases import blind
     from cases import write
     from dev_cases import dev
@@ -505,3 +506,4 @@ if __name__ == "__main__":
     write(Path(__file__).parent / "release_blind.jsonl", blind())
     write(Path(__file__).parent / "release_blind2.jsonl", blind2())
     write(Path(__file__).parent / "release_blind3.jsonl", blind3())
+    write(Path(__file__).parent / "release_blind4.jsonl", blind4())
