@@ -566,6 +566,8 @@ class Alignment:
 
     score: float
     contradiction: tuple[str, ...]
+    # The passage clause the contradiction was found against (for explanations); None when none was.
+    against: Clause | None = None
 
 
 def align(
@@ -598,11 +600,11 @@ def align(
     # Among clauses that share about as much with the claim, the most specific one (the claim covers
     # most of it) is what the claim restates; a long clause that merely shares words does not count.
     close = _ranked(claim, [(score, u) for score, u in scored if score >= best - margin])
-    verdict = _verdict(own, close, units, topic, margin, tie, given)
+    verdict, against = _verdict(own, close, units, topic, margin, tie, given)
     if not verdict and not topic:
         focused = _ranked(claim, _about_focus(own, scored, min_overlap))
-        verdict = _verdict(own, focused, units, topic, margin, tie, given)
-    return Alignment(best, verdict)
+        verdict, against = _verdict(own, focused, units, topic, margin, tie, given)
+    return Alignment(best, verdict, against)
 
 
 # A clause about another agent than the claim's ranks below one about the same agent.
@@ -644,10 +646,11 @@ def _verdict(
     margin: float,
     tie: float,
     given: frozenset[str],
-) -> tuple[str, ...]:
-    """The conflicts of the first of ``close`` (ranked clauses), unless one ranked about as high agrees."""
+) -> tuple[tuple[str, ...], Clause | None]:
+    """The conflicts of the first of ``close`` (ranked clauses), unless one ranked about as high agrees,
+    with that clause."""
     if not close:
-        return ()
+        return (), None
     top_score, top = close[0]
     terse = bool(topic)
     verdict = conflicts(own, top, given, terse=terse)
@@ -667,9 +670,9 @@ def _verdict(
                 for score, u in own_scores
                 if score >= own_best - margin / 3
             ):
-                return ()
-        return verdict
-    return ()
+                return (), None
+        return verdict, top
+    return (), None
 
 
 def _specificity(claim: Clause, unit: Clause) -> float:

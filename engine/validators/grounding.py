@@ -10,6 +10,7 @@ passage clauses (negation, absolutes, antonyms, dropped conditions, quantities).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -105,6 +106,8 @@ class _Assessment:
     passages: list[str]
     outcomes: list[str]
     lexical: dict[int, np.ndarray]
+    # Why each claim's lexical outcome is what it is, in words (``GroundingCheck.explain``).
+    reasons: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def open(self) -> list[int]:
@@ -170,6 +173,15 @@ class GroundingCheck:
         claims = [assessment.claims[i] for i in assessment.open]
         return [subject.text[c.start : c.end] for c in claims], (assessment.passages if claims else [])
 
+    def explain(self, subject: Subject) -> list[tuple[str, str, str]]:
+        """For debugging: each claim sentence with its lexical outcome and why (the rule that fired and the
+        passage clause it fired against, or the support share and the words no passage holds)."""
+        a = self._assess(subject)
+        return [
+            (subject.text[c.start : c.end], outcome, reason)
+            for c, outcome, reason in zip(a.claims, a.outcomes, a.reasons, strict=True)
+        ]
+
     def _assessment(self, subject: Subject) -> _Assessment:
         kept = self._assessed.pop(id(subject), None)
         return kept[1] if kept is not None and kept[0] is subject else self._assess(subject)
@@ -178,7 +190,9 @@ class GroundingCheck:
         claims = _claims(subject.text, self._min_content_words)
         passages = [p.text for p in subject.context if p.text.strip()]
         if not claims or not passages:
-            return _Assessment(claims, passages, ["grounding.no_context"] * len(claims), {})
+            return _Assessment(
+                claims, passages, ["grounding.no_context"] * len(claims), {}, ["no context"] * len(claims)
+            )
         units = [passage_clauses(p) for p in passages]
         # Names the context uses inside its sentences (the company its passages call "we") count as
         # present in every passage.
@@ -193,27 +207,45 @@ class GroundingCheck:
         verbatim = frozenset().union(*(_verbatim(p) for p in passages))
         weight = self._lexical_weight
         outcomes: list[str] = []
+        reasons: list[str] = []
         lexical: dict[int, np.ndarray] = {}
         for i, c in enumerate(claims):
             if _plain(subject.text[c.start : c.end]) in verbatim:
                 outcomes.append(STANDING)  # a whole passage sentence, word for word, restates it
+                reasons.append("restates a passage sentence word for word")
                 continue
             parts = _parts(subject.text[c.start : c.end], c.features, question)
-            if any(align(part, all_units, topic=topic, given=given).contradiction for part, topic in parts):
+            conflict = next(
+                (
+                    (part, a)
+                    for part, topic in parts
+                    if (a := align(part, all_units, topic=topic, given=given)).contradiction
+                ),
+                None,
+            )
+            if conflict is not None:
                 outcomes.append("grounding.contradicted")
+                part, a = conflict
+                against = a.against.text if a.against is not None else "?"
+                reasons.append(f"{'/'.join(a.contradiction)}: {part.text!r} against {against!r}")
                 continue
             share = np.array([_share(c.features, w) for w in words])
             best = float(share.max())
+            missing = sorted(c.features.words - words[int(share.argmax())]) if best < self._min_support else []
             if not {q.value for q in c.features.quantities} <= values:
                 outcomes.append("grounding.unsupported")  # a number no passage holds, whatever the cosine
+                reasons.append("a number no passage holds")
             elif self._embed is None:
                 outcomes.append(STANDING if best >= self._min_support else "grounding.unsupported")
+                reasons.append(f"support {best:.2f}, missing {missing}")
             elif weight * best + (1 - weight) * _COSINE_CEILING < self._min_support:
                 outcomes.append("grounding.unsupported")  # no cosine could lift it
+                reasons.append(f"support {best:.2f} (no cosine can lift it), missing {missing}")
             else:
                 outcomes.append(OPEN)
+                reasons.append(f"support {best:.2f}, the cosine decides")
                 lexical[i] = share
-        return _Assessment(claims, passages, outcomes, lexical)
+        return _Assessment(claims, passages, outcomes, lexical, reasons)
 
     def _cosines(
         self, subjects: Sequence[Subject], assessments: list[_Assessment]
