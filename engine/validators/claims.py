@@ -18,6 +18,7 @@ from engine.validators.lexicon import canonical
 from engine.validators.quantities import (
     NUMBER_WORDS,
     Quantity,
+    equivalent,
     figures,
     quantities,
     quantity_conflict,
@@ -104,7 +105,7 @@ _SCOPE_BREAKS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 _UNTIL = frozenset(("until", "till"))
-_UNTIL_WORD = re.compile(r"(?i)\b(?:until|till)\b")
+_UNTIL_WORD = re.compile(r"(?i)\b(?:until|till|before)\b")
 _ANTONYMS = (
     ("before", "after"), ("more", "less"), ("minimum", "maximum"), ("increase", "decrease"),
     ("higher", "lower"), ("earlier", "later"), ("mandatory", "optional"), ("required", "optional"),
@@ -119,6 +120,10 @@ _ANY_WORD = re.compile(r"[^\W\d_]+")
 # Phrases whose words are function, not content ("at least 48 hours", "as long as you cancel").
 _FUNCTION_PHRASES = re.compile(
     r"(?i)\b(?:at\s+(?:least|most)|(?:as|so)\s+(?:long|soon|well|much|many|far)\s+as)\b"
+)
+# Words a negation can govern without being what it negates ("no longer cover": cover).
+_NOT_HEADS = frozenset(
+    map(canonical, ("long", "again", "ever", "yet", "even", "still", "also", "just", "need", "able"))
 )
 # Light verbs say little of their own ("take our cover", "use your own insurer").
 _LIGHT = frozenset(("tak", "use"))
@@ -249,6 +254,15 @@ class Clause:
     order: tuple[frozenset[str], frozenset[str]] | None = None
     # "you" or "we" when the clause says who acts ("You must insure", "not insured by us"); else "".
     agent: str = ""
+    # The word each negation (and each hypothetical one) negates first ("are not provided": provide), and
+    # the words the clause says outside every negation: what anchors a difference in polarity.
+    heads: tuple[str, ...] = ()
+    hypothetical_heads: tuple[str, ...] = ()
+    plain: frozenset[str] = frozenset()
+    # For a copula's negation ("Access outside these hours is not available"), the words of the stretch
+    # it stands in (between commas): what it says of its subject; empty for other negations.
+    subjects: tuple[frozenset[str], ...] = ()
+    hypothetical_subjects: tuple[frozenset[str], ...] = ()
 
 
 _stem = lru_cache(maxsize=65536)(stem)
@@ -324,10 +338,21 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
     in_antecedent = antecedent = waits = False
     segment: list[set[str]] = []  # negations since the last punctuation
     said: list[str] = []  # content words since the last punctuation: a copula's subject
+    head_of: dict[int, str] = {}  # a negation's head: the word it negates first ("not provided": provide)
+    plain: set[str] = set()  # words said outside every negation's scope
+    figure_since = False  # a number since the last negation ("not ... in the 12 hours before")
+    # The words of each stretch between commas, semicolons and colons (a sentence that refers back is one
+    # stretch with it), and the stretch each copula negation ("X is not available") stands in.
+    stretches: list[set[str]] = [set()]
+    stretch_of: dict[int, int] = {}
     previous = ""
     for m in _SCOPE_TOKEN.finditer(_FUNCTION_PHRASES.sub(" ", unbounded)):
         token = m.group()
+        if token[0].isdigit():
+            figure_since = True
         if not token[0].isalpha() and token[0] not in "'\u2019":
+            if token in ",;:()":
+                stretches.append(set())
             open_scopes = []  # punctuation ends a negation's scope, and an "if" clause
             in_antecedent = False
             segment, said = [], []
@@ -335,10 +360,17 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         low_token = token.lower()
         if low_token in _SUBJECT_BREAKS:
             said = []
-        if low_token in _SCOPE_BREAKS:
-            open_scopes = []
+        # "cannot cancel before the year is up" is a wait, as "until" is ("must not drink in the 12 hours
+        # before a lesson" is not: a period, not a wait).
+        wait = low_token in _UNTIL or (
+            low_token == "before" and bool(segment) and len(segment[-1]) <= 1 and not figure_since
+        )
+        if low_token in _SCOPE_BREAKS or wait:
+            # A negation that has not reached its word yet governs the clause it opens ("not when driving
+            # their own car": the driving is what is excluded).
+            open_scopes = [(sc, n) for sc, n in open_scopes if id(sc) not in head_of]
             said = []
-            if low_token in _UNTIL and segment:
+            if wait and segment:
                 # "must not visit until they are well" says when one may visit, not that one may not:
                 # a condition ("only after"), not a negation.
                 scopes = [sc for sc in scopes if all(sc is not n for n in segment)]
@@ -351,9 +383,14 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
                 # "cannot accept a claim without a reference": the reference is negated twice (required).
                 open_scopes.append((last_scope, _SCOPE_WORDS))
             scope = {word} if word else set()
+            if word:
+                head_of[id(scope)] = word
+            figure_since = False
             if previous in _COPULA:
                 # "Access outside these hours is not available": what is not available is the subject.
                 scope.update(said)
+                plain.difference_update(said)
+                stretch_of[id(scope)] = len(stretches) - 1
             (hypothetical if in_antecedent else scopes).append(scope)
             if not in_antecedent:
                 segment.append(scope)
@@ -363,10 +400,15 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         elif word:
             for scope, _ in open_scopes:
                 scope.add(word)
+                if word not in _NOT_HEADS:
+                    head_of.setdefault(id(scope), word)
+            if not open_scopes:
+                plain.add(word)
             open_scopes = [(scope, n - 1) for scope, n in open_scopes if n > 1]
         if word:
             words.add(word)
             said.append(word)
+            stretches[-1].add(word)
         previous = low_token
     low = body.lower()
     conditional = waits or bool(_CONDITION.search(body))
@@ -378,6 +420,11 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         words=frozenset(words),
         negations=tuple(frozenset(sc) for sc in scopes),
         hypothetical=tuple(frozenset(sc) for sc in hypothetical),
+        heads=tuple(head_of.get(id(sc), "") for sc in scopes),
+        hypothetical_heads=tuple(head_of.get(id(sc), "") for sc in hypothetical),
+        plain=frozenset(plain),
+        subjects=tuple(_stretch(stretches, stretch_of, sc) for sc in scopes),
+        hypothetical_subjects=tuple(_stretch(stretches, stretch_of, sc) for sc in hypothetical),
         antecedent=antecedent,
         quantities=quantities(body),
         absolute=bool(_ABSOLUTE.search(body)),
@@ -391,6 +438,11 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         order=_order(unbounded) if "before" in low or "after" in low else None,
         agent=_agent(body) if "you" in low or "we" in low or "us" in low else "",
     )
+
+
+def _stretch(stretches: list[set[str]], stretch_of: dict[int, int], scope: set[str]) -> frozenset[str]:
+    index = stretch_of.get(id(scope))
+    return frozenset() if index is None else frozenset(stretches[index])
 
 
 def _heads(pattern: re.Pattern[str], text: str) -> frozenset[str]:
@@ -472,7 +524,11 @@ def conflicts(
     shared = claim.words & unit.words
     # A claim that states no case of its own is compared with what the clause asserts, not with its cases.
     cases = claim.antecedent
-    if same_agent(claim, unit) and _polarity(claim, shared, cases) != _polarity(unit, shared, cases):
+    if (
+        same_agent(claim, unit)
+        and _polarity(claim, shared, cases) != _polarity(unit, shared, cases)
+        and _polarity(claim, shared, cases, anchored=True) != _polarity(unit, shared, cases, anchored=True)
+    ):
         kinds.append("negation")
     if claim.absolute and not unit.absolute and unit.limited and not (claim.limited and claim.quantities):
         kinds.append("absolute")
@@ -541,11 +597,28 @@ def _dropped(condition: frozenset[str], claim: Clause, unit: Clause, given: froz
     return not condition or (bool(missing) and 2 * len(missing & given) < len(missing))
 
 
-def _polarity(c: Clause, shared: frozenset[str], cases: bool) -> bool:
+def _polarity(c: Clause, shared: frozenset[str], cases: bool, *, anchored: bool = False) -> bool:
     """Whether the shared words are negated an odd number of times in ``c`` (in its "if" clauses too
-    when ``cases``)."""
+    when ``cases``). A difference in polarity is a contradiction only when it is there both counted
+    plainly and ``anchored``. Anchored, a negation counts only where the words it negates are not also said
+    plainly elsewhere in the clause ("the free 30 minutes do not apply: they are charged ..." says "charged"
+    plainly too), and it negates what the other side says, its head word shared, unless every shared word
+    is in its scope ("Nappies are not provided, so parents bring their own" negates "provided", not the
+    "bring" that a claim about bringing nappies restates)."""
     scopes = c.negations + c.hypothetical if cases else c.negations
-    return sum(1 for scope in scopes if scope & shared) % 2 == 1
+    heads = c.heads + c.hypothetical_heads if cases else c.heads
+    stretches = c.subjects + c.hypothetical_subjects if cases else c.subjects
+    n = 0
+    for scope, head, stretch in zip(scopes, heads, stretches, strict=False):
+        hit = scope & shared
+        if not hit:
+            continue
+        if anchored and (
+            hit <= c.plain or (head and head not in shared and not shared <= scope and not shared <= stretch)
+        ):
+            continue
+        n += 1
+    return n % 2 == 1
 
 
 def _unit_conflict(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:
@@ -654,6 +727,19 @@ def _verdict(
     top_score, top = close[0]
     terse = bool(topic)
     verdict = conflicts(own, top, given, terse=terse)
+    if (
+        verdict
+        and terse
+        and own.quantities
+        and any(
+            any(equivalent(q, x) for q in own.quantities for x in u.quantities)
+            and not conflicts(own, u, given, terse=terse)
+            for _, u in close[1:]
+        )
+    ):
+        # A terse value ("An hour.") that a clause about the question states in its very figure ("Lessons
+        # last 60 minutes") restates it, whatever other figure a clause as close gives for something else.
+        return (), None
     if verdict and not any(
         s >= top_score - tie and same_agent(own, u) and not conflicts(own, u, given, terse=terse)
         for s, u in close[1:]

@@ -34,6 +34,7 @@ from engine.validators.claims import (
 from engine.validators.judge import ClaimJudge
 from engine.validators.lexicon import canonical
 from engine.validators.names import context_names
+from engine.validators.quantities import Quantity, in_minutes
 from engine.validators.text import sentence_spans
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -198,7 +199,9 @@ class GroundingCheck:
         # present in every passage.
         names = frozenset().union(*(context_names(p) for p in passages))
         words = [frozenset().union(names, *(u.words for u in us)) for us in units]
-        values = {q.value for us in units for u in us for q in u.quantities}
+        stated = {q for us in units for u in us for q in u.quantities}
+        # A duration counts in any time unit it converts to exactly ("half an hour" holds "30 minutes").
+        values = {q.value for q in stated} | {f"{m:g}min" for q in stated if (m := in_minutes(q)) is not None}
         all_units = [u for us in units for u in us]
         asked = clause(subject.question) if subject.question else None
         question = asked.words - FILLER - _QUESTION_FORM if asked else frozenset()
@@ -231,8 +234,10 @@ class GroundingCheck:
                 continue
             share = np.array([_share(c.features, w) for w in words])
             best = float(share.max())
-            missing = sorted(c.features.words - words[int(share.argmax())]) if best < self._min_support else []
-            if not {q.value for q in c.features.quantities} <= values:
+            missing = (
+                sorted(c.features.words - words[int(share.argmax())]) if best < self._min_support else []
+            )
+            if not all(_held(q, values) for q in c.features.quantities):
                 outcomes.append("grounding.unsupported")  # a number no passage holds, whatever the cosine
                 reasons.append("a number no passage holds")
             elif self._embed is None:
@@ -324,6 +329,13 @@ class GroundingCheck:
 def _verbatim(passage: str) -> frozenset[str]:
     """The passage's sentences as ``_plain`` writes them (cached: passages recur)."""
     return frozenset(_plain(passage[a:b]) for a, b in sentence_spans(passage))
+
+
+def _held(q: Quantity, values: set[str]) -> bool:
+    if q.value in values:
+        return True
+    m = in_minutes(q)
+    return m is not None and f"{m:g}min" in values
 
 
 def _plain(text: str) -> str:

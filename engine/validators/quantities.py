@@ -80,9 +80,60 @@ def _unit(raw: str | None, currency: str | None) -> str:
     return _UNITS[unit][0] if unit in _UNITS else unit
 
 
+# Durations said without a digit: "half an hour" is 30 minutes, "an hour" 1 hour, "a fortnight" 14 days. Not
+# after a figure or "per"/"once" ("€2 an hour", "twice an hour" are rates).
+_SPELT_DURATION = re.compile(
+    r"(?i)(?:(?P<pre>[^\s]+)\s+)?\b(?:(?P<half>half\s+an?\s+hour|half\s+hour)|"
+    r"(?P<hour>an\s+hour(?:\s+and\s+a\s+half)?)|(?P<fortnight>(?:a|one)\s+fortnight))\b"
+)
+_RATE_BEFORE = re.compile(
+    r"(?i)(?:.*\d.*|per|once|twice|thrice|times|each|every|hours?|minutes?|[$\u20ac\u00a3%].*)"
+)
+_SPELT_HINTS = ("hour", "HOUR", "Hour", "fortnight", "Fortnight", "FORTNIGHT")
+# Exact factors between time units, in minutes: "90 minutes" is "1.5 hours", "14 days" is "2 weeks".
+_MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080}
+
+
+def _spelt(text: str) -> list[Quantity]:
+    out = []
+    for m in _SPELT_DURATION.finditer(text):
+        if m.group("pre") and _RATE_BEFORE.fullmatch(m.group("pre")):
+            continue
+        if m.group("half"):
+            out.append(Quantity("30", "minute"))
+        elif m.group("hour"):
+            out.append(
+                Quantity("90", "minute") if "half" in m.group("hour").lower() else Quantity("1", "hour")
+            )
+        else:
+            out.append(Quantity("14", "day"))
+    return out
+
+
+def in_minutes(q: Quantity) -> float | None:
+    """A duration in minutes, when its unit converts exactly (not months or years)."""
+    factor = _MINUTES.get(q.unit)
+    if factor is None:
+        return None
+    try:
+        return float(q.value) * factor
+    except ValueError:
+        return None
+
+
+def equivalent(a: Quantity, b: Quantity) -> bool:
+    """One figure, in one unit or in two time units that convert exactly ("half an hour" = "30 minutes")."""
+    if a == b:
+        return True
+    x, y = in_minutes(a), in_minutes(b)
+    return x is not None and x == y
+
+
 def quantities(text: str) -> frozenset[Quantity]:
     """Numbers with their units; number words count ("fourteen days" = 14 day)."""
     found = set()
+    if any(hint in text for hint in _SPELT_HINTS):
+        found.update(_spelt(text))
     for m in _QUANTITY.finditer(text):
         raw = m.group("num")
         if raw[0].isdigit():
@@ -90,6 +141,11 @@ def quantities(text: str) -> frozenset[Quantity]:
         else:
             n = NUMBER_WORDS[raw.lower()]
             value = normalise_number(str(n))
+        if raw.lower() == "half" and (
+            re.match(r"(?i)\s*(?:an?\s+)?hour", text[m.end("num") :])
+            or re.search(r"(?i)\bhour\s+and\s+a\s*$", text[: m.start("num")])
+        ):
+            continue  # "half hour": 30 minutes, found above
         found.add(Quantity(value, _unit(m.group("unit"), m.group("cur"))))
     if any(hint in text for hint in _TIMES_HINTS):
         found.update(Quantity(_TIMES_VALUES[m.group().lower()], "times") for m in _TIMES_WORD.finditer(text))
@@ -107,13 +163,14 @@ def quantity_conflict(claimed: frozenset[Quantity], stated: frozenset[Quantity])
         if q in stated:
             continue
         same_class = [s for s in stated if s.unit_class == q.unit_class and s.unit_class]
-        if same_class and not any(s.value == q.value and s.unit == q.unit for s in same_class):
+        if same_class and not any(equivalent(s, q) for s in same_class):
             return True
     return False
 
 
 def same_figure(a: Quantity, b: Quantity) -> bool:
     """One value, in one unit or where a side names no measure ("under 12" and "under 12 years")."""
-    return a.value == b.value and (
-        a.unit == b.unit or a.unit_class not in _MEASURES or b.unit_class not in _MEASURES
+    return equivalent(a, b) or (
+        a.value == b.value
+        and (a.unit == b.unit or a.unit_class not in _MEASURES or b.unit_class not in _MEASURES)
     )
