@@ -23,6 +23,7 @@ from engine.validators.quantities import (
     quantities,
     quantity_conflict,
     same_figure,
+    worked_out,
 )
 from engine.validators.stopwords import ENGLISH_STOPWORDS
 from engine.validators.text import sentence_spans, stem
@@ -146,6 +147,14 @@ _REWORDS = (
         r"\1\2 exempt",
         ("free",),
     ),
+    # "15% off the price" is a 15% discount.
+    (re.compile(r"(?i)(%|\bper\s?cent)\s+off\b"), r"\1 discount off", ("off",)),
+    # "hand back the key", "give it back": return it.
+    (
+        re.compile(r"(?i)\b(?:hand(?:s|ed|ing)?|giv(?:e|es|en|ing)|gave)\s+(?:(?:it|them)\s+)?back\b"),
+        "return",
+        ("back",),
+    ),
     (
         re.compile(r"(?i)\b(?:up[\s-]?front|beforehand|ahead\s+of\s+time)\b"),
         "in advance",
@@ -176,7 +185,8 @@ _AGENT_SUBJECT = re.compile(r"(?i)^\W*(?:(?:but|and|so|then|also|however|otherwi
 _AGENT_PASSIVE = re.compile(r"(?i)\bby\s+(us|you)\b")
 _CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\s+|\s+but\s+")
 # A compound answer sentence makes one claim per clause ("10%, or 30% if uptime falls below 99%").
-CLAIM_SPLIT = re.compile(r";|,\s+(?:and|but|or|while|whereas)\s+|\s+but\s+")
+# A reason joined to it ("..., since riders otherwise must be 16") is a claim of its own.
+CLAIM_SPLIT = re.compile(r";|,\s+(?:and|but|or|while|whereas|since|because)\s+|\s+but\s+")
 
 
 def claim_pieces(sentence: str) -> list[str]:
@@ -218,7 +228,7 @@ _STOP = frozenset(
     the their them then there these they this those through to too under until up very was we
     were what when where which while who whom why will with would you your yours also may might
     must shall just get gets another unless except whether every either else per upon via onto
-    within go goes going gone went us
+    within go goes going gone went us usual usually
     """.split()  # noqa: SIM905 - a word list reads better as text
 ) | {w for w in ENGLISH_STOPWORDS if "'" in w and not w.endswith("n't")} | {
     "myself", "yourself", "yourselves", "himself", "herself", "ourselves", "themselves", "theirs", "ought",
@@ -254,6 +264,12 @@ class Clause:
     order: tuple[frozenset[str], frozenset[str]] | None = None
     # "you" or "we" when the clause says who acts ("You must insure", "not insured by us"); else "".
     agent: str = ""
+    # The words of each exception the clause makes ("unless the theft is reported": theft, report) and of
+    # each case a claim says it holds in all the same ("even if you report the theft": report, theft).
+    # The claim opens with "No": a refusal.
+    denies: bool = False
+    exceptions: tuple[frozenset[str], ...] = ()
+    concessions: tuple[frozenset[str], ...] = ()
     # The word each negation (and each hypothetical one) negates first ("are not provided": provide), and
     # the words the clause says outside every negation: what anchors a difference in polarity.
     heads: tuple[str, ...] = ()
@@ -328,7 +344,8 @@ def _agent(body: str) -> str:
 @lru_cache(maxsize=1024)
 def clause(text: str, *, strip_particle: bool = False) -> Clause:
     """Features of ``text`` (a claim, or a passage clause)."""
-    body = _ANSWER_PARTICLE.sub("", text, count=1) if strip_particle else text
+    particle = _ANSWER_PARTICLE.match(text) if strip_particle else None
+    body = text[particle.end() :] if particle else text
     unbounded = _reword(_BOUNDS.sub(" ", body))
     words: set[str] = set()
     scopes: list[set[str]] = []
@@ -433,11 +450,30 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         any_condition=bool(_ANY_CONDITION.search(body)),
         antonym_words=_antonym_stems(low),
         conditions=_conditions(unbounded, waits) if conditional else (),
+        exceptions=_phrases(_EXCEPTION, unbounded) if "unless" in low or "except" in low else (),
+        concessions=_phrases(_CONCESSION, unbounded) if "even" in low or "regardless" in low else (),
         restricted=restricted,
         universal=_heads(_UNIVERSAL, body) if "any" in low or "every" in low or "all" in low else frozenset(),
         order=_order(unbounded) if "before" in low or "after" in low else None,
         agent=_agent(body) if "you" in low or "we" in low or "us" in low else "",
+        denies=bool(particle and particle.group().lstrip(" \t\"'(").lower().startswith("no")),
     )
+
+
+_EXCEPTION = re.compile(r"(?i)\b(?:unless|except(?:\s+(?:if|when|where|for))?)\b")
+_CONCESSION = re.compile(
+    r"(?i)\b(?:even\s+(?:if|when|though|after|before|where|on|for|with|during)|regardless\s+of)\b"
+)
+
+
+def _phrases(marker: re.Pattern[str], text: str) -> tuple[frozenset[str], ...]:
+    """The words (and figures) from each ``marker`` to the next comma, semicolon or colon."""
+    out = []
+    for m in marker.finditer(text):
+        end = _PHRASE_END.search(text, m.end())
+        phrase = text[m.end() : end.start() if end else len(text)]
+        out.append(_words_of(phrase) | figures(quantities(phrase)))
+    return tuple(out)
 
 
 def _stretch(stretches: list[set[str]], stretch_of: dict[int, int], scope: set[str]) -> frozenset[str]:
@@ -551,15 +587,33 @@ def conflicts(
         unit.conditional
         and not terse
         and not claim.any_condition
+        # A refusal with its exception ("No, dogs are only allowed on Fridays") grants nothing
+        # unconditionally: leaving out the clause's other conditions is no contradiction.
+        and not (claim.restricted and claim.denies)
         and any(_dropped(c, claim, unit, given) for c in unit.conditions or (frozenset(),))
     ):
         kinds.append("condition")
-    if quantity_conflict(claim.quantities, unit.quantities) or _unit_conflict(claim, unit, shared):
+    if any(_concedes(c, e) for c in claim.concessions for e in unit.exceptions):
+        kinds.append("condition")  # "even if you report the theft" against "unless the theft is reported"
+    if (
+        quantity_conflict(claim.quantities, unit.quantities) or _unit_conflict(claim, unit, shared)
+    ) and not any(
+        worked_out(q, claim.quantities, unit.quantities, from_theirs=True) for q in claim.quantities
+    ):
+        # A claim that works a figure out from the clause's ("ten lessons would cost $550" from "$55 each")
+        # restates it: its other figures are about other things.
         kinds.append("quantity")
     return tuple(kinds)
 
 
 _BEFORE = stem("before")
+
+
+def _concedes(concession: frozenset[str], exception: frozenset[str]) -> bool:
+    """Whether a claim's "even if X" names the case a clause's "unless X" excepts (more than half of its
+    words, or two and a third of them)."""
+    common = len(concession & exception)
+    return (common >= 2 and 3 * common >= len(exception)) or 2 * common > len(exception) > 0
 
 
 def same_agent(claim: Clause, unit: Clause) -> bool:

@@ -34,7 +34,7 @@ from engine.validators.claims import (
 from engine.validators.judge import ClaimJudge
 from engine.validators.lexicon import canonical
 from engine.validators.names import context_names
-from engine.validators.quantities import Quantity, in_minutes
+from engine.validators.quantities import Quantity, in_minutes, worked_out
 from engine.validators.text import sentence_spans
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -199,7 +199,7 @@ class GroundingCheck:
         # present in every passage.
         names = frozenset().union(*(context_names(p) for p in passages))
         words = [frozenset().union(names, *(u.words for u in us)) for us in units]
-        stated = {q for us in units for u in us for q in u.quantities}
+        stated = frozenset(q for us in units for u in us for q in u.quantities)
         # A duration counts in any time unit it converts to exactly ("half an hour" holds "30 minutes").
         values = {q.value for q in stated} | {f"{m:g}min" for q in stated if (m := in_minutes(q)) is not None}
         all_units = [u for us in units for u in us]
@@ -237,7 +237,8 @@ class GroundingCheck:
             missing = (
                 sorted(c.features.words - words[int(share.argmax())]) if best < self._min_support else []
             )
-            if not all(_held(q, values) for q in c.features.quantities):
+            mine = c.features.quantities
+            if not all(_held(q, values) or worked_out(q, mine, stated) for q in mine):
                 outcomes.append("grounding.unsupported")  # a number no passage holds, whatever the cosine
                 reasons.append("a number no passage holds")
             elif self._embed is None:

@@ -44,6 +44,8 @@ _SYNONYM_PAIRS = (
     ("apartment", "flat"), ("truck", "lorry"), ("photograph", "photo"), ("picture", "photo"),
     ("large", "big"), ("quick", "fast"), ("rapid", "fast"), ("shop", "store"), ("break", "damage"),
     # Clipped forms: "exam" is "examination".
+    ("illness", "ill"), ("sick", "ill"), ("sickness", "ill"), ("absent", "away"), ("absence", "away"),
+    ("welcome", "allow"), ("fortnight", "day"),  # "a fortnight" is 14 days (a quantity too)
     ("examination", "exam"), ("telephone", "phone"), ("advertisement", "advert"), ("laboratory", "lab"),
     ("refrigerator", "fridge"), ("mathematics", "maths"),
 )  # fmt: skip

@@ -174,3 +174,46 @@ def same_figure(a: Quantity, b: Quantity) -> bool:
         a.value == b.value
         and (a.unit == b.unit or a.unit_class not in _MEASURES or b.unit_class not in _MEASURES)
     )
+
+
+_MONEY = frozenset(("$", "\u20ac", "\u00a3"))
+
+
+def _number(q: Quantity) -> float | None:
+    try:
+        return float(q.value)
+    except ValueError:
+        return None
+
+
+def worked_out(
+    q: Quantity,
+    mine: frozenset[Quantity],
+    theirs: frozenset[Quantity] = frozenset(),
+    *,
+    from_theirs: bool = False,
+) -> bool:
+    """Whether an amount is worked out from stated figures: a sum or difference of two amounts, an amount
+    times a count, or an amount with a percentage taken off, added or taken ("$50: ten lessons would cost
+    $550 and the block $500"; "£153: £180 less 15%"). One operand (the count, the percentage or the other
+    amount) is one the claim states itself (``mine``); the other may be a passage's (``theirs``), and must be
+    when ``from_theirs``."""
+    if q.unit not in _MONEY or (value := _number(q)) is None:
+        return False
+    for b in mine:
+        if b == q or (y := _number(b)) is None:
+            continue
+        for a in theirs if from_theirs else mine | theirs:
+            if a == q or a is b or (x := _number(a)) is None or a.unit != q.unit:
+                continue
+            if b.unit == q.unit:
+                results: tuple[float, ...] = (x + y, x - y, y - x)
+            elif b.unit == "%":
+                results = (x * (1 - y / 100), x * (1 + y / 100), x * y / 100)
+            elif b.unit_class not in _MEASURES and y == int(y) and 2 <= y <= 1000:
+                results = (x * y,)
+            else:
+                continue
+            if any(abs(r - value) < 0.005 for r in results):
+                return True
+    return False
