@@ -26,7 +26,7 @@ from engine.validators.quantities import (
     worked_out,
 )
 from engine.validators.stopwords import ENGLISH_STOPWORDS
-from engine.validators.text import sentence_spans, stem
+from engine.validators.text import normalise_number, sentence_spans, stem
 
 _SCOPE_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?|\d+(?:[.,]\d+)*|[,.;:!?()]")
 # A negation governs the next few content words ("no waiting period for illness").
@@ -95,6 +95,8 @@ _RESTRICTED = re.compile(
     + _PREPOSITIONS
     + r"([^\W\d_]+)"
 )
+# "members only", "Fridays only": what "only" restricts stands before it, at the end of a clause.
+_RESTRICTED_AFTER = re.compile(r"(?i)([^\W\d_]+)\s+only\b(?=\s*(?:[.,;:!?)]|$))")
 _UNIVERSAL = re.compile(r"(?i)\b(?:any|every|all)\s+" + _PREPOSITIONS + r"([^\W\d_]+)")
 # Words that open a clause stating a case rather than a fact.
 _ANTECEDENT = frozenset(("if", "when", "whenever"))
@@ -149,6 +151,8 @@ _REWORDS = (
     ),
     # "15% off the price" is a 15% discount.
     (re.compile(r"(?i)(%|\bper\s?cent)\s+off\b"), r"\1 discount off", ("off",)),
+    # "half price" is a 50% discount (its figure is read by ``quantities``).
+    (re.compile(r"(?i)\bhalf[\s-](?:the\s+)?price\b"), "half discount", ("half",)),
     # "hand back the key", "give it back": return it.
     (
         re.compile(r"(?i)\b(?:hand(?:s|ed|ing)?|giv(?:e|es|en|ing)|gave)\s+(?:(?:it|them)\s+)?back\b"),
@@ -266,6 +270,8 @@ class Clause:
     agent: str = ""
     # The words of each exception the clause makes ("unless the theft is reported": theft, report) and of
     # each case a claim says it holds in all the same ("even if you report the theft": report, theft).
+    # Figures with the side of them the clause is on ("<12": within 12, ">12": after 12).
+    sides: frozenset[str] = frozenset()
     # The claim opens with "No": a refusal.
     denies: bool = False
     exceptions: tuple[frozenset[str], ...] = ()
@@ -429,7 +435,7 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         previous = low_token
     low = body.lower()
     conditional = waits or bool(_CONDITION.search(body))
-    restricted = _heads(_RESTRICTED, body) if "only" in low else frozenset()
+    restricted = _heads(_RESTRICTED, body) | _heads(_RESTRICTED_AFTER, body) if "only" in low else frozenset()
     if scopes and "other" in low:
         restricted |= _heads(_OTHER, body)  # "Other pets are not allowed": not every pet is
     return Clause(
@@ -456,6 +462,7 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         universal=_heads(_UNIVERSAL, body) if "any" in low or "every" in low or "all" in low else frozenset(),
         order=_order(unbounded) if "before" in low or "after" in low else None,
         agent=_agent(body) if "you" in low or "we" in low or "us" in low else "",
+        sides=_sides(body) if any(ch.isdigit() for ch in body) else frozenset(),
         denies=bool(particle and particle.group().lstrip(" \t\"'(").lower().startswith("no")),
     )
 
@@ -474,6 +481,22 @@ def _phrases(marker: re.Pattern[str], text: str) -> tuple[frozenset[str], ...]:
         phrase = text[m.end() : end.start() if end else len(text)]
         out.append(_words_of(phrase) | figures(quantities(phrase)))
     return tuple(out)
+
+
+# A figure with the side of it a clause is on: "within 12 months" (inside), "after 12 months" (outside).
+_SIDE = re.compile(
+    r"(?i)\b(within|under|before|less\s+than|fewer\s+than|after|beyond|over|more\s+than|later\s+than)\s+"
+    r"(?:(?:the|those|these|first|a|an)\s+)?(\d[\d,.]*)\b"
+)
+_OUTSIDE = ("after", "beyond", "over", "more", "later")
+
+
+def _sides(text: str) -> frozenset[str]:
+    """Each bounded figure as "<value" (within it) or ">value" (beyond it)."""
+    return frozenset(
+        (">" if m.group(1).lower().startswith(_OUTSIDE) else "<") + normalise_number(m.group(2))
+        for m in _SIDE.finditer(text)
+    )
 
 
 def _stretch(stretches: list[set[str]], stretch_of: dict[int, int], scope: set[str]) -> frozenset[str]:
@@ -593,6 +616,11 @@ def conflicts(
         and any(_dropped(c, claim, unit, given) for c in unit.conditions or (frozenset(),))
     ):
         kinds.append("condition")
+    if any(
+        _flip(side) in unit.sides and side not in unit.sides and _flip(side) not in claim.sides
+        for side in claim.sides
+    ):
+        kinds.append("condition")  # "refunded after 12 months" against "provided you ask within 12 months"
     if any(_concedes(c, e) for c in claim.concessions for e in unit.exceptions):
         kinds.append("condition")  # "even if you report the theft" against "unless the theft is reported"
     if (
@@ -607,6 +635,10 @@ def conflicts(
 
 
 _BEFORE = stem("before")
+
+
+def _flip(side: str) -> str:
+    return ("<" if side[0] == ">" else ">") + side[1:]
 
 
 def _concedes(concession: frozenset[str], exception: frozenset[str]) -> bool:

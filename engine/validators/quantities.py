@@ -89,17 +89,20 @@ _SPELT_DURATION = re.compile(
 _RATE_BEFORE = re.compile(
     r"(?i)(?:.*\d.*|per|once|twice|thrice|times|each|every|hours?|minutes?|[$\u20ac\u00a3%].*)"
 )
-_SPELT_HINTS = ("hour", "HOUR", "Hour", "fortnight", "Fortnight", "FORTNIGHT")
+_SPELT_HINTS = ("hour", "HOUR", "Hour", "fortnight", "Fortnight", "FORTNIGHT", "alf")
+# "half price" is 50% off.
+_HALF_PRICE = re.compile(r"(?i)\bhalf[\s-](?:the\s+)?price\b")
 # Exact factors between time units, in minutes: "90 minutes" is "1.5 hours", "14 days" is "2 weeks".
 _MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080}
 
 
 def _spelt(text: str) -> list[Quantity]:
     out = []
+    out.extend(Quantity("50", "%") for _ in _HALF_PRICE.finditer(text))
     for m in _SPELT_DURATION.finditer(text):
         if m.group("pre") and _RATE_BEFORE.fullmatch(m.group("pre")):
             continue
-        if m.group("half"):
+        if m.group("half") or (m.group("pre") or "").lower() == "half":
             out.append(Quantity("30", "minute"))
         elif m.group("hour"):
             out.append(
@@ -142,7 +145,8 @@ def quantities(text: str) -> frozenset[Quantity]:
             n = NUMBER_WORDS[raw.lower()]
             value = normalise_number(str(n))
         if raw.lower() == "half" and (
-            re.match(r"(?i)\s*(?:an?\s+)?hour", text[m.end("num") :])
+            _HALF_PRICE.match(text, m.start("num"))
+            or re.match(r"(?i)\s*(?:an?\s+)?hour", text[m.end("num") :])
             or re.search(r"(?i)\bhour\s+and\s+a\s*$", text[: m.start("num")])
         ):
             continue  # "half hour": 30 minutes, found above
