@@ -232,7 +232,7 @@ _STOP = frozenset(
     the their them then there these they this those through to too under until up very was we
     were what when where which while who whom why will with would you your yours also may might
     must shall just get gets another unless except whether every either else per upon via onto
-    within go goes going gone went us usual usually
+    within go goes going gone went us usual usually since otherwise
     """.split()  # noqa: SIM905 - a word list reads better as text
 ) | {w for w in ENGLISH_STOPWORDS if "'" in w and not w.endswith("n't")} | {
     "myself", "yourself", "yourselves", "himself", "herself", "ourselves", "themselves", "theirs", "ought",
@@ -612,7 +612,7 @@ def conflicts(
         and not claim.any_condition
         # A refusal with its exception ("No, dogs are only allowed on Fridays") grants nothing
         # unconditionally: leaving out the clause's other conditions is no contradiction.
-        and not (claim.restricted and claim.denies)
+        and not (claim.denies and _ONLY.search(claim.text))
         and any(_dropped(c, claim, unit, given) for c in unit.conditions or (frozenset(),))
     ):
         kinds.append("condition")
@@ -639,6 +639,9 @@ _BEFORE = stem("before")
 
 def _flip(side: str) -> str:
     return ("<" if side[0] == ">" else ">") + side[1:]
+
+
+_ONLY = re.compile(r"(?i)\bonly\b")
 
 
 def _concedes(concession: frozenset[str], exception: frozenset[str]) -> bool:
@@ -679,6 +682,8 @@ def _dropped(condition: frozenset[str], claim: Clause, unit: Clause, given: froz
         # are the clause's) and states no figure: one that gives a figure states its own limit, checked as
         # a quantity; one about something else ("trampolines" against "theft ... up to $1,000") drops none.
         return not stated and not condition & given and claim.words <= unit.words
+    if condition & stated:
+        return False  # the claim states the condition's own figure ("within 6 months"): its side is compared
     missing = condition - claim.words - stated
     return not condition or (bool(missing) and 2 * len(missing & given) < len(missing))
 
@@ -700,7 +705,7 @@ def _polarity(c: Clause, shared: frozenset[str], cases: bool, *, anchored: bool 
         if not hit:
             continue
         if anchored and (
-            hit <= c.plain or (head and head not in shared and not shared <= scope and not shared <= stretch)
+            hit <= c.plain or (head and head not in shared and not (stretch and shared <= stretch))
         ):
             continue
         n += 1

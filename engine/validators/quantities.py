@@ -97,7 +97,7 @@ _MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080}
 
 
 def _spelt(text: str) -> list[Quantity]:
-    out = []
+    out: list[Quantity] = []
     out.extend(Quantity("50", "%") for _ in _HALF_PRICE.finditer(text))
     for m in _SPELT_DURATION.finditer(text):
         if m.group("pre") and _RATE_BEFORE.fullmatch(m.group("pre")):
