@@ -462,7 +462,7 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         universal=_heads(_UNIVERSAL, body) if "any" in low or "every" in low or "all" in low else frozenset(),
         order=_order(unbounded) if "before" in low or "after" in low else None,
         agent=_agent(body) if "you" in low or "we" in low or "us" in low else "",
-        sides=_sides(body) if any(ch.isdigit() for ch in body) else frozenset(),
+        sides=_sides(body) if _DIGIT.search(body) else frozenset(),
         denies=bool(particle and particle.group().lstrip(" \t\"'(").lower().startswith("no")),
     )
 
@@ -488,6 +488,7 @@ _SIDE = re.compile(
     r"(?i)\b(within|under|before|less\s+than|fewer\s+than|after|beyond|over|more\s+than|later\s+than)\s+"
     r"(?:(?:the|those|these|first|a|an)\s+)?(\d[\d,.]*)\b"
 )
+_DIGIT = re.compile(r"\d")
 _OUTSIDE = ("after", "beyond", "over", "more", "later")
 
 

@@ -177,7 +177,7 @@ class GroundingCheck:
     def explain(self, subject: Subject) -> list[tuple[str, str, str]]:
         """For debugging: each claim sentence with its lexical outcome and why (the rule that fired and the
         passage clause it fired against, or the support share and the words no passage holds)."""
-        a = self._assess(subject)
+        a = self._assess(subject, explain=True)
         return [
             (subject.text[c.start : c.end], outcome, reason)
             for c, outcome, reason in zip(a.claims, a.outcomes, a.reasons, strict=True)
@@ -187,7 +187,7 @@ class GroundingCheck:
         kept = self._assessed.pop(id(subject), None)
         return kept[1] if kept is not None and kept[0] is subject else self._assess(subject)
 
-    def _assess(self, subject: Subject) -> _Assessment:
+    def _assess(self, subject: Subject, *, explain: bool = False) -> _Assessment:
         claims = _claims(subject.text, self._min_content_words)
         passages = [p.text for p in subject.context if p.text.strip()]
         if not claims or not passages:
@@ -200,8 +200,7 @@ class GroundingCheck:
         names = frozenset().union(*(context_names(p) for p in passages))
         words = [frozenset().union(names, *(u.words for u in us)) for us in units]
         stated = frozenset(q for us in units for u in us for q in u.quantities)
-        # A duration counts in any time unit it converts to exactly ("half an hour" holds "30 minutes").
-        values = {q.value for q in stated} | {f"{m:g}min" for q in stated if (m := in_minutes(q)) is not None}
+        values = {q.value for q in stated}
         all_units = [u for us in units for u in us]
         asked = clause(subject.question) if subject.question else None
         question = asked.words - FILLER - _QUESTION_FORM if asked else frozenset()
@@ -215,7 +214,7 @@ class GroundingCheck:
         for i, c in enumerate(claims):
             if _plain(subject.text[c.start : c.end]) in verbatim:
                 outcomes.append(STANDING)  # a whole passage sentence, word for word, restates it
-                reasons.append("restates a passage sentence word for word")
+                reasons.append("restates a passage sentence word for word" if explain else "")
                 continue
             parts = _parts(subject.text[c.start : c.end], c.features, question)
             conflict = next(
@@ -230,26 +229,28 @@ class GroundingCheck:
                 outcomes.append("grounding.contradicted")
                 part, a = conflict
                 against = a.against.text if a.against is not None else "?"
-                reasons.append(f"{'/'.join(a.contradiction)}: {part.text!r} against {against!r}")
+                reasons.append(
+                    f"{'/'.join(a.contradiction)}: {part.text!r} against {against!r}" if explain else ""
+                )
                 continue
             share = np.array([_share(c.features, w) for w in words])
             best = float(share.max())
-            missing = (
-                sorted(c.features.words - words[int(share.argmax())]) if best < self._min_support else []
-            )
+            missing = sorted(c.features.words - words[int(share.argmax())]) if explain else []
             mine = c.features.quantities
-            if not all(_held(q, values) or worked_out(q, mine, stated) for q in mine):
+            if not all(_held(q, values, stated) or worked_out(q, mine, stated) for q in mine):
                 outcomes.append("grounding.unsupported")  # a number no passage holds, whatever the cosine
-                reasons.append("a number no passage holds")
+                reasons.append("a number no passage holds" if explain else "")
             elif self._embed is None:
                 outcomes.append(STANDING if best >= self._min_support else "grounding.unsupported")
-                reasons.append(f"support {best:.2f}, missing {missing}")
+                reasons.append(f"support {best:.2f}, missing {missing}" if explain else "")
             elif weight * best + (1 - weight) * _COSINE_CEILING < self._min_support:
                 outcomes.append("grounding.unsupported")  # no cosine could lift it
-                reasons.append(f"support {best:.2f} (no cosine can lift it), missing {missing}")
+                reasons.append(
+                    f"support {best:.2f} (no cosine can lift it), missing {missing}" if explain else ""
+                )
             else:
                 outcomes.append(OPEN)
-                reasons.append(f"support {best:.2f}, the cosine decides")
+                reasons.append(f"support {best:.2f}, the cosine decides" if explain else "")
                 lexical[i] = share
         return _Assessment(claims, passages, outcomes, lexical, reasons)
 
@@ -332,11 +333,13 @@ def _verbatim(passage: str) -> frozenset[str]:
     return frozenset(_plain(passage[a:b]) for a, b in sentence_spans(passage))
 
 
-def _held(q: Quantity, values: set[str]) -> bool:
+def _held(q: Quantity, values: set[str], stated: frozenset[Quantity]) -> bool:
+    """Whether a passage holds the figure: its value, or the same duration in another time unit ("half an
+    hour" holds "30 minutes")."""
     if q.value in values:
         return True
     m = in_minutes(q)
-    return m is not None and f"{m:g}min" in values
+    return m is not None and any(in_minutes(s) == m for s in stated)
 
 
 def _plain(text: str) -> str:

@@ -83,8 +83,8 @@ def _unit(raw: str | None, currency: str | None) -> str:
 # Durations said without a digit: "half an hour" is 30 minutes, "an hour" 1 hour, "a fortnight" 14 days. Not
 # after a figure or "per"/"once" ("€2 an hour", "twice an hour" are rates).
 _SPELT_DURATION = re.compile(
-    r"(?i)(?:(?P<pre>[^\s]+)\s+)?\b(?:(?P<half>half\s+an?\s+hour|half\s+hour)|"
-    r"(?P<hour>an\s+hour(?:\s+and\s+a\s+half)?)|(?P<fortnight>(?:a|one)\s+fortnight))\b"
+    r"(?i)\b(?:(?P<half>half\s+an?\s+hour|half\s+hour)|(?P<hour>an\s+hour(?:\s+and\s+a\s+half)?)|"
+    r"(?P<fortnight>(?:a|one)\s+fortnight))\b"
 )
 _RATE_BEFORE = re.compile(
     r"(?i)(?:.*\d.*|per|once|twice|thrice|times|each|every|hours?|minutes?|[$\u20ac\u00a3%].*)"
@@ -98,11 +98,14 @@ _MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080}
 
 def _spelt(text: str) -> list[Quantity]:
     out: list[Quantity] = []
-    out.extend(Quantity("50", "%") for _ in _HALF_PRICE.finditer(text))
+    if "alf" in text or "ALF" in text:
+        out.extend(Quantity("50", "%") for _ in _HALF_PRICE.finditer(text))
     for m in _SPELT_DURATION.finditer(text):
-        if m.group("pre") and _RATE_BEFORE.fullmatch(m.group("pre")):
+        before = text[: m.start()].split()
+        pre = before[-1] if before else ""
+        if pre and _RATE_BEFORE.fullmatch(pre):
             continue
-        if m.group("half") or (m.group("pre") or "").lower() == "half":
+        if m.group("half") or pre.lower() == "half":
             out.append(Quantity("30", "minute"))
         elif m.group("hour"):
             out.append(
