@@ -18,13 +18,15 @@ from engine.validators.lexicon import canonical
 from engine.validators.quantities import (
     NUMBER_WORDS,
     Quantity,
+    equivalent,
     figures,
     quantities,
     quantity_conflict,
     same_figure,
+    worked_out,
 )
 from engine.validators.stopwords import ENGLISH_STOPWORDS
-from engine.validators.text import sentence_spans, stem
+from engine.validators.text import normalise_number, sentence_spans, stem
 
 _SCOPE_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?|\d+(?:[.,]\d+)*|[,.;:!?()]")
 # A negation governs the next few content words ("no waiting period for illness").
@@ -93,6 +95,8 @@ _RESTRICTED = re.compile(
     + _PREPOSITIONS
     + r"([^\W\d_]+)"
 )
+# "members only", "Fridays only": what "only" restricts stands before it, at the end of a clause.
+_RESTRICTED_AFTER = re.compile(r"(?i)([^\W\d_]+)\s+only\b(?=\s*(?:[.,;:!?)]|$))")
 _UNIVERSAL = re.compile(r"(?i)\b(?:any|every|all)\s+" + _PREPOSITIONS + r"([^\W\d_]+)")
 # Words that open a clause stating a case rather than a fact.
 _ANTECEDENT = frozenset(("if", "when", "whenever"))
@@ -104,7 +108,7 @@ _SCOPE_BREAKS = frozenset(
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 _UNTIL = frozenset(("until", "till"))
-_UNTIL_WORD = re.compile(r"(?i)\b(?:until|till)\b")
+_UNTIL_WORD = re.compile(r"(?i)\b(?:until|till|before)\b")
 _ANTONYMS = (
     ("before", "after"), ("more", "less"), ("minimum", "maximum"), ("increase", "decrease"),
     ("higher", "lower"), ("earlier", "later"), ("mandatory", "optional"), ("required", "optional"),
@@ -119,6 +123,10 @@ _ANY_WORD = re.compile(r"[^\W\d_]+")
 # Phrases whose words are function, not content ("at least 48 hours", "as long as you cancel").
 _FUNCTION_PHRASES = re.compile(
     r"(?i)\b(?:at\s+(?:least|most)|(?:as|so)\s+(?:long|soon|well|much|many|far)\s+as)\b"
+)
+# Words a negation can govern without being what it negates ("no longer cover": cover).
+_NOT_HEADS = frozenset(
+    map(canonical, ("long", "again", "ever", "yet", "even", "still", "also", "just", "need", "able"))
 )
 # Light verbs say little of their own ("take our cover", "use your own insurer").
 _LIGHT = frozenset(("tak", "use"))
@@ -140,6 +148,16 @@ _REWORDS = (
         re.compile(r"(?i)\b([^\W\d_]+)-free\b|\b(interest|tax|duty|rent|claims?|toll|commission)\s+free\b"),
         r"\1\2 exempt",
         ("free",),
+    ),
+    # "15% off the price" is a 15% discount.
+    (re.compile(r"(?i)(%|\bper\s?cent)\s+off\b"), r"\1 discount off", ("off",)),
+    # "half price" is a 50% discount (its figure is read by ``quantities``).
+    (re.compile(r"(?i)\bhalf[\s-](?:the\s+)?price\b"), "half discount", ("half",)),
+    # "hand back the key", "give it back": return it.
+    (
+        re.compile(r"(?i)\b(?:hand(?:s|ed|ing)?|giv(?:e|es|en|ing)|gave)\s+(?:(?:it|them)\s+)?back\b"),
+        "return",
+        ("back",),
     ),
     (
         re.compile(r"(?i)\b(?:up[\s-]?front|beforehand|ahead\s+of\s+time)\b"),
@@ -171,7 +189,8 @@ _AGENT_SUBJECT = re.compile(r"(?i)^\W*(?:(?:but|and|so|then|also|however|otherwi
 _AGENT_PASSIVE = re.compile(r"(?i)\bby\s+(us|you)\b")
 _CLAUSE_SPLIT = re.compile(r";|,\s+(?:and|but|while|whereas)\s+|\s+but\s+")
 # A compound answer sentence makes one claim per clause ("10%, or 30% if uptime falls below 99%").
-CLAIM_SPLIT = re.compile(r";|,\s+(?:and|but|or|while|whereas)\s+|\s+but\s+")
+# A reason joined to it ("..., since riders otherwise must be 16") is a claim of its own.
+CLAIM_SPLIT = re.compile(r";|,\s+(?:and|but|or|while|whereas|since|because)\s+|\s+but\s+")
 
 
 def claim_pieces(sentence: str) -> list[str]:
@@ -213,7 +232,7 @@ _STOP = frozenset(
     the their them then there these they this those through to too under until up very was we
     were what when where which while who whom why will with would you your yours also may might
     must shall just get gets another unless except whether every either else per upon via onto
-    within go goes going gone went us
+    within go goes going gone went us usual usually since otherwise
     """.split()  # noqa: SIM905 - a word list reads better as text
 ) | {w for w in ENGLISH_STOPWORDS if "'" in w and not w.endswith("n't")} | {
     "myself", "yourself", "yourselves", "himself", "herself", "ourselves", "themselves", "theirs", "ought",
@@ -249,6 +268,23 @@ class Clause:
     order: tuple[frozenset[str], frozenset[str]] | None = None
     # "you" or "we" when the clause says who acts ("You must insure", "not insured by us"); else "".
     agent: str = ""
+    # The words of each exception the clause makes ("unless the theft is reported": theft, report) and of
+    # each case a claim says it holds in all the same ("even if you report the theft": report, theft).
+    # Figures with the side of them the clause is on ("<12": within 12, ">12": after 12).
+    sides: frozenset[str] = frozenset()
+    # The claim opens with "No": a refusal.
+    denies: bool = False
+    exceptions: tuple[frozenset[str], ...] = ()
+    concessions: tuple[frozenset[str], ...] = ()
+    # The word each negation (and each hypothetical one) negates first ("are not provided": provide), and
+    # the words the clause says outside every negation: what anchors a difference in polarity.
+    heads: tuple[str, ...] = ()
+    hypothetical_heads: tuple[str, ...] = ()
+    plain: frozenset[str] = frozenset()
+    # For a copula's negation ("Access outside these hours is not available"), the words of the stretch
+    # it stands in (between commas): what it says of its subject; empty for other negations.
+    subjects: tuple[frozenset[str], ...] = ()
+    hypothetical_subjects: tuple[frozenset[str], ...] = ()
 
 
 _stem = lru_cache(maxsize=65536)(stem)
@@ -314,7 +350,8 @@ def _agent(body: str) -> str:
 @lru_cache(maxsize=1024)
 def clause(text: str, *, strip_particle: bool = False) -> Clause:
     """Features of ``text`` (a claim, or a passage clause)."""
-    body = _ANSWER_PARTICLE.sub("", text, count=1) if strip_particle else text
+    particle = _ANSWER_PARTICLE.match(text) if strip_particle else None
+    body = text[particle.end() :] if particle else text
     unbounded = _reword(_BOUNDS.sub(" ", body))
     words: set[str] = set()
     scopes: list[set[str]] = []
@@ -324,10 +361,21 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
     in_antecedent = antecedent = waits = False
     segment: list[set[str]] = []  # negations since the last punctuation
     said: list[str] = []  # content words since the last punctuation: a copula's subject
+    head_of: dict[int, str] = {}  # a negation's head: the word it negates first ("not provided": provide)
+    plain: set[str] = set()  # words said outside every negation's scope
+    figure_since = False  # a number since the last negation ("not ... in the 12 hours before")
+    # The words of each stretch between commas, semicolons and colons (a sentence that refers back is one
+    # stretch with it), and the stretch each copula negation ("X is not available") stands in.
+    stretches: list[set[str]] = [set()]
+    stretch_of: dict[int, int] = {}
     previous = ""
     for m in _SCOPE_TOKEN.finditer(_FUNCTION_PHRASES.sub(" ", unbounded)):
         token = m.group()
+        if token[0].isdigit():
+            figure_since = True
         if not token[0].isalpha() and token[0] not in "'\u2019":
+            if token in ",;:()":
+                stretches.append(set())
             open_scopes = []  # punctuation ends a negation's scope, and an "if" clause
             in_antecedent = False
             segment, said = [], []
@@ -335,10 +383,17 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         low_token = token.lower()
         if low_token in _SUBJECT_BREAKS:
             said = []
-        if low_token in _SCOPE_BREAKS:
-            open_scopes = []
+        # "cannot cancel before the year is up" is a wait, as "until" is ("must not drink in the 12 hours
+        # before a lesson" is not: a period, not a wait).
+        wait = low_token in _UNTIL or (
+            low_token == "before" and bool(segment) and len(segment[-1]) <= 1 and not figure_since
+        )
+        if low_token in _SCOPE_BREAKS or wait:
+            # A negation that has not reached its word yet governs the clause it opens ("not when driving
+            # their own car": the driving is what is excluded).
+            open_scopes = [(sc, n) for sc, n in open_scopes if id(sc) not in head_of]
             said = []
-            if low_token in _UNTIL and segment:
+            if wait and segment:
                 # "must not visit until they are well" says when one may visit, not that one may not:
                 # a condition ("only after"), not a negation.
                 scopes = [sc for sc in scopes if all(sc is not n for n in segment)]
@@ -351,9 +406,14 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
                 # "cannot accept a claim without a reference": the reference is negated twice (required).
                 open_scopes.append((last_scope, _SCOPE_WORDS))
             scope = {word} if word else set()
+            if word:
+                head_of[id(scope)] = word
+            figure_since = False
             if previous in _COPULA:
                 # "Access outside these hours is not available": what is not available is the subject.
                 scope.update(said)
+                plain.difference_update(said)
+                stretch_of[id(scope)] = len(stretches) - 1
             (hypothetical if in_antecedent else scopes).append(scope)
             if not in_antecedent:
                 segment.append(scope)
@@ -363,14 +423,19 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         elif word:
             for scope, _ in open_scopes:
                 scope.add(word)
+                if word not in _NOT_HEADS:
+                    head_of.setdefault(id(scope), word)
+            if not open_scopes:
+                plain.add(word)
             open_scopes = [(scope, n - 1) for scope, n in open_scopes if n > 1]
         if word:
             words.add(word)
             said.append(word)
+            stretches[-1].add(word)
         previous = low_token
     low = body.lower()
     conditional = waits or bool(_CONDITION.search(body))
-    restricted = _heads(_RESTRICTED, body) if "only" in low else frozenset()
+    restricted = _heads(_RESTRICTED, body) | _heads(_RESTRICTED_AFTER, body) if "only" in low else frozenset()
     if scopes and "other" in low:
         restricted |= _heads(_OTHER, body)  # "Other pets are not allowed": not every pet is
     return Clause(
@@ -378,6 +443,11 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         words=frozenset(words),
         negations=tuple(frozenset(sc) for sc in scopes),
         hypothetical=tuple(frozenset(sc) for sc in hypothetical),
+        heads=tuple(head_of.get(id(sc), "") for sc in scopes),
+        hypothetical_heads=tuple(head_of.get(id(sc), "") for sc in hypothetical),
+        plain=frozenset(plain),
+        subjects=tuple(_stretch(stretches, stretch_of, sc) for sc in scopes),
+        hypothetical_subjects=tuple(_stretch(stretches, stretch_of, sc) for sc in hypothetical),
         antecedent=antecedent,
         quantities=quantities(body),
         absolute=bool(_ABSOLUTE.search(body)),
@@ -386,11 +456,53 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         any_condition=bool(_ANY_CONDITION.search(body)),
         antonym_words=_antonym_stems(low),
         conditions=_conditions(unbounded, waits) if conditional else (),
+        exceptions=_phrases(_EXCEPTION, unbounded) if "unless" in low or "except" in low else (),
+        concessions=_phrases(_CONCESSION, unbounded) if "even" in low or "regardless" in low else (),
         restricted=restricted,
         universal=_heads(_UNIVERSAL, body) if "any" in low or "every" in low or "all" in low else frozenset(),
         order=_order(unbounded) if "before" in low or "after" in low else None,
         agent=_agent(body) if "you" in low or "we" in low or "us" in low else "",
+        sides=_sides(body) if _DIGIT.search(body) else frozenset(),
+        denies=bool(particle and particle.group().lstrip(" \t\"'(").lower().startswith("no")),
     )
+
+
+_EXCEPTION = re.compile(r"(?i)\b(?:unless|except(?:\s+(?:if|when|where|for))?)\b")
+_CONCESSION = re.compile(
+    r"(?i)\b(?:even\s+(?:if|when|though|after|before|where|on|for|with|during)|regardless\s+of)\b"
+)
+
+
+def _phrases(marker: re.Pattern[str], text: str) -> tuple[frozenset[str], ...]:
+    """The words (and figures) from each ``marker`` to the next comma, semicolon or colon."""
+    out = []
+    for m in marker.finditer(text):
+        end = _PHRASE_END.search(text, m.end())
+        phrase = text[m.end() : end.start() if end else len(text)]
+        out.append(_words_of(phrase) | figures(quantities(phrase)))
+    return tuple(out)
+
+
+# A figure with the side of it a clause is on: "within 12 months" (inside), "after 12 months" (outside).
+_SIDE = re.compile(
+    r"(?i)\b(within|under|before|less\s+than|fewer\s+than|after|beyond|over|more\s+than|later\s+than)\s+"
+    r"(?:(?:the|those|these|first|a|an)\s+)?(\d[\d,.]*)\b"
+)
+_DIGIT = re.compile(r"\d")
+_OUTSIDE = ("after", "beyond", "over", "more", "later")
+
+
+def _sides(text: str) -> frozenset[str]:
+    """Each bounded figure as "<value" (within it) or ">value" (beyond it)."""
+    return frozenset(
+        (">" if m.group(1).lower().startswith(_OUTSIDE) else "<") + normalise_number(m.group(2))
+        for m in _SIDE.finditer(text)
+    )
+
+
+def _stretch(stretches: list[set[str]], stretch_of: dict[int, int], scope: set[str]) -> frozenset[str]:
+    index = stretch_of.get(id(scope))
+    return frozenset() if index is None else frozenset(stretches[index])
 
 
 def _heads(pattern: re.Pattern[str], text: str) -> frozenset[str]:
@@ -472,7 +584,11 @@ def conflicts(
     shared = claim.words & unit.words
     # A claim that states no case of its own is compared with what the clause asserts, not with its cases.
     cases = claim.antecedent
-    if same_agent(claim, unit) and _polarity(claim, shared, cases) != _polarity(unit, shared, cases):
+    if (
+        same_agent(claim, unit)
+        and _polarity(claim, shared, cases) != _polarity(unit, shared, cases)
+        and _polarity(claim, shared, cases, anchored=True) != _polarity(unit, shared, cases, anchored=True)
+    ):
         kinds.append("negation")
     if claim.absolute and not unit.absolute and unit.limited and not (claim.limited and claim.quantities):
         kinds.append("absolute")
@@ -495,15 +611,45 @@ def conflicts(
         unit.conditional
         and not terse
         and not claim.any_condition
+        # A refusal with its exception ("No, dogs are only allowed on Fridays") grants nothing
+        # unconditionally: leaving out the clause's other conditions is no contradiction.
+        and not (claim.denies and _ONLY.search(claim.text))
         and any(_dropped(c, claim, unit, given) for c in unit.conditions or (frozenset(),))
     ):
         kinds.append("condition")
-    if quantity_conflict(claim.quantities, unit.quantities) or _unit_conflict(claim, unit, shared):
+    if any(
+        _flip(side) in unit.sides and side not in unit.sides and _flip(side) not in claim.sides
+        for side in claim.sides
+    ):
+        kinds.append("condition")  # "refunded after 12 months" against "provided you ask within 12 months"
+    if any(_concedes(c, e) for c in claim.concessions for e in unit.exceptions):
+        kinds.append("condition")  # "even if you report the theft" against "unless the theft is reported"
+    if (
+        quantity_conflict(claim.quantities, unit.quantities) or _unit_conflict(claim, unit, shared)
+    ) and not any(
+        worked_out(q, claim.quantities, unit.quantities, from_theirs=True) for q in claim.quantities
+    ):
+        # A claim that works a figure out from the clause's ("ten lessons would cost $550" from "$55 each")
+        # restates it: its other figures are about other things.
         kinds.append("quantity")
     return tuple(kinds)
 
 
 _BEFORE = stem("before")
+
+
+def _flip(side: str) -> str:
+    return ("<" if side[0] == ">" else ">") + side[1:]
+
+
+_ONLY = re.compile(r"(?i)\bonly\b")
+
+
+def _concedes(concession: frozenset[str], exception: frozenset[str]) -> bool:
+    """Whether a claim's "even if X" names the case a clause's "unless X" excepts (more than half of its
+    words, or two and a third of them)."""
+    common = len(concession & exception)
+    return (common >= 2 and 3 * common >= len(exception)) or 2 * common > len(exception) > 0
 
 
 def same_agent(claim: Clause, unit: Clause) -> bool:
@@ -537,15 +683,34 @@ def _dropped(condition: frozenset[str], claim: Clause, unit: Clause, given: froz
         # are the clause's) and states no figure: one that gives a figure states its own limit, checked as
         # a quantity; one about something else ("trampolines" against "theft ... up to $1,000") drops none.
         return not stated and not condition & given and claim.words <= unit.words
+    if condition & stated:
+        return False  # the claim states the condition's own figure ("within 6 months"): its side is compared
     missing = condition - claim.words - stated
     return not condition or (bool(missing) and 2 * len(missing & given) < len(missing))
 
 
-def _polarity(c: Clause, shared: frozenset[str], cases: bool) -> bool:
+def _polarity(c: Clause, shared: frozenset[str], cases: bool, *, anchored: bool = False) -> bool:
     """Whether the shared words are negated an odd number of times in ``c`` (in its "if" clauses too
-    when ``cases``)."""
+    when ``cases``). A difference in polarity is a contradiction only when it is there both counted
+    plainly and ``anchored``. Anchored, a negation counts only where the words it negates are not also said
+    plainly elsewhere in the clause ("the free 30 minutes do not apply: they are charged ..." says "charged"
+    plainly too), and it negates what the other side says, its head word shared, unless every shared word
+    is in its scope ("Nappies are not provided, so parents bring their own" negates "provided", not the
+    "bring" that a claim about bringing nappies restates)."""
     scopes = c.negations + c.hypothetical if cases else c.negations
-    return sum(1 for scope in scopes if scope & shared) % 2 == 1
+    heads = c.heads + c.hypothetical_heads if cases else c.heads
+    stretches = c.subjects + c.hypothetical_subjects if cases else c.subjects
+    n = 0
+    for scope, head, stretch in zip(scopes, heads, stretches, strict=False):
+        hit = scope & shared
+        if not hit:
+            continue
+        if anchored and (
+            hit <= c.plain or (head and head not in shared and not (stretch and shared <= stretch))
+        ):
+            continue
+        n += 1
+    return n % 2 == 1
 
 
 def _unit_conflict(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:
@@ -566,6 +731,8 @@ class Alignment:
 
     score: float
     contradiction: tuple[str, ...]
+    # The passage clause the contradiction was found against (for explanations); None when none was.
+    against: Clause | None = None
 
 
 def align(
@@ -598,11 +765,11 @@ def align(
     # Among clauses that share about as much with the claim, the most specific one (the claim covers
     # most of it) is what the claim restates; a long clause that merely shares words does not count.
     close = _ranked(claim, [(score, u) for score, u in scored if score >= best - margin])
-    verdict = _verdict(own, close, units, topic, margin, tie, given)
+    verdict, against = _verdict(own, close, units, topic, margin, tie, given)
     if not verdict and not topic:
         focused = _ranked(claim, _about_focus(own, scored, min_overlap))
-        verdict = _verdict(own, focused, units, topic, margin, tie, given)
-    return Alignment(best, verdict)
+        verdict, against = _verdict(own, focused, units, topic, margin, tie, given)
+    return Alignment(best, verdict, against)
 
 
 # A clause about another agent than the claim's ranks below one about the same agent.
@@ -644,13 +811,27 @@ def _verdict(
     margin: float,
     tie: float,
     given: frozenset[str],
-) -> tuple[str, ...]:
-    """The conflicts of the first of ``close`` (ranked clauses), unless one ranked about as high agrees."""
+) -> tuple[tuple[str, ...], Clause | None]:
+    """The conflicts of the first of ``close`` (ranked clauses), unless one ranked about as high agrees,
+    with that clause."""
     if not close:
-        return ()
+        return (), None
     top_score, top = close[0]
     terse = bool(topic)
     verdict = conflicts(own, top, given, terse=terse)
+    if (
+        verdict
+        and terse
+        and own.quantities
+        and any(
+            any(equivalent(q, x) for q in own.quantities for x in u.quantities)
+            and not conflicts(own, u, given, terse=terse)
+            for _, u in close[1:]
+        )
+    ):
+        # A terse value ("An hour.") that a clause about the question states in its very figure ("Lessons
+        # last 60 minutes") restates it, whatever other figure a clause as close gives for something else.
+        return (), None
     if verdict and not any(
         s >= top_score - tie and same_agent(own, u) and not conflicts(own, u, given, terse=terse)
         for s, u in close[1:]
@@ -667,9 +848,9 @@ def _verdict(
                 for score, u in own_scores
                 if score >= own_best - margin / 3
             ):
-                return ()
-        return verdict
-    return ()
+                return (), None
+        return verdict, top
+    return (), None
 
 
 def _specificity(claim: Clause, unit: Clause) -> float:

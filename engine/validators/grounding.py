@@ -10,6 +10,7 @@ passage clauses (negation, absolutes, antonyms, dropped conditions, quantities).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from engine.validators.claims import (
 from engine.validators.judge import ClaimJudge
 from engine.validators.lexicon import canonical
 from engine.validators.names import context_names
+from engine.validators.quantities import Quantity, in_minutes, worked_out
 from engine.validators.text import sentence_spans
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -105,6 +107,8 @@ class _Assessment:
     passages: list[str]
     outcomes: list[str]
     lexical: dict[int, np.ndarray]
+    # Why each claim's lexical outcome is what it is, in words (``GroundingCheck.explain``).
+    reasons: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def open(self) -> list[int]:
@@ -170,21 +174,33 @@ class GroundingCheck:
         claims = [assessment.claims[i] for i in assessment.open]
         return [subject.text[c.start : c.end] for c in claims], (assessment.passages if claims else [])
 
+    def explain(self, subject: Subject) -> list[tuple[str, str, str]]:
+        """For debugging: each claim sentence with its lexical outcome and why (the rule that fired and the
+        passage clause it fired against, or the support share and the words no passage holds)."""
+        a = self._assess(subject, explain=True)
+        return [
+            (subject.text[c.start : c.end], outcome, reason)
+            for c, outcome, reason in zip(a.claims, a.outcomes, a.reasons, strict=True)
+        ]
+
     def _assessment(self, subject: Subject) -> _Assessment:
         kept = self._assessed.pop(id(subject), None)
         return kept[1] if kept is not None and kept[0] is subject else self._assess(subject)
 
-    def _assess(self, subject: Subject) -> _Assessment:
+    def _assess(self, subject: Subject, *, explain: bool = False) -> _Assessment:
         claims = _claims(subject.text, self._min_content_words)
         passages = [p.text for p in subject.context if p.text.strip()]
         if not claims or not passages:
-            return _Assessment(claims, passages, ["grounding.no_context"] * len(claims), {})
+            return _Assessment(
+                claims, passages, ["grounding.no_context"] * len(claims), {}, ["no context"] * len(claims)
+            )
         units = [passage_clauses(p) for p in passages]
         # Names the context uses inside its sentences (the company its passages call "we") count as
         # present in every passage.
         names = frozenset().union(*(context_names(p) for p in passages))
         words = [frozenset().union(names, *(u.words for u in us)) for us in units]
-        values = {q.value for us in units for u in us for q in u.quantities}
+        stated = frozenset(q for us in units for u in us for q in u.quantities)
+        values = {q.value for q in stated}
         all_units = [u for us in units for u in us]
         asked = clause(subject.question) if subject.question else None
         question = asked.words - FILLER - _QUESTION_FORM if asked else frozenset()
@@ -193,27 +209,50 @@ class GroundingCheck:
         verbatim = frozenset().union(*(_verbatim(p) for p in passages))
         weight = self._lexical_weight
         outcomes: list[str] = []
+        reasons: list[str] = []
         lexical: dict[int, np.ndarray] = {}
         for i, c in enumerate(claims):
             if _plain(subject.text[c.start : c.end]) in verbatim:
                 outcomes.append(STANDING)  # a whole passage sentence, word for word, restates it
+                reasons.append("restates a passage sentence word for word" if explain else "")
                 continue
             parts = _parts(subject.text[c.start : c.end], c.features, question)
-            if any(align(part, all_units, topic=topic, given=given).contradiction for part, topic in parts):
+            conflict = next(
+                (
+                    (part, a)
+                    for part, topic in parts
+                    if (a := align(part, all_units, topic=topic, given=given)).contradiction
+                ),
+                None,
+            )
+            if conflict is not None:
                 outcomes.append("grounding.contradicted")
+                part, a = conflict
+                against = a.against.text if a.against is not None else "?"
+                reasons.append(
+                    f"{'/'.join(a.contradiction)}: {part.text!r} against {against!r}" if explain else ""
+                )
                 continue
             share = np.array([_share(c.features, w) for w in words])
             best = float(share.max())
-            if not {q.value for q in c.features.quantities} <= values:
+            missing = sorted(c.features.words - words[int(share.argmax())]) if explain else []
+            mine = c.features.quantities
+            if not all(_held(q, values, stated) or worked_out(q, mine, stated) for q in mine):
                 outcomes.append("grounding.unsupported")  # a number no passage holds, whatever the cosine
+                reasons.append("a number no passage holds" if explain else "")
             elif self._embed is None:
                 outcomes.append(STANDING if best >= self._min_support else "grounding.unsupported")
+                reasons.append(f"support {best:.2f}, missing {missing}" if explain else "")
             elif weight * best + (1 - weight) * _COSINE_CEILING < self._min_support:
                 outcomes.append("grounding.unsupported")  # no cosine could lift it
+                reasons.append(
+                    f"support {best:.2f} (no cosine can lift it), missing {missing}" if explain else ""
+                )
             else:
                 outcomes.append(OPEN)
+                reasons.append(f"support {best:.2f}, the cosine decides" if explain else "")
                 lexical[i] = share
-        return _Assessment(claims, passages, outcomes, lexical)
+        return _Assessment(claims, passages, outcomes, lexical, reasons)
 
     def _cosines(
         self, subjects: Sequence[Subject], assessments: list[_Assessment]
@@ -292,6 +331,15 @@ class GroundingCheck:
 def _verbatim(passage: str) -> frozenset[str]:
     """The passage's sentences as ``_plain`` writes them (cached: passages recur)."""
     return frozenset(_plain(passage[a:b]) for a, b in sentence_spans(passage))
+
+
+def _held(q: Quantity, values: set[str], stated: frozenset[Quantity]) -> bool:
+    """Whether a passage holds the figure: its value, or the same duration in another time unit ("half an
+    hour" holds "30 minutes")."""
+    if q.value in values:
+        return True
+    m = in_minutes(q)
+    return m is not None and any(in_minutes(s) == m for s in stated)
 
 
 def _plain(text: str) -> str:

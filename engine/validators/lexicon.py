@@ -44,6 +44,8 @@ _SYNONYM_PAIRS = (
     ("apartment", "flat"), ("truck", "lorry"), ("photograph", "photo"), ("picture", "photo"),
     ("large", "big"), ("quick", "fast"), ("rapid", "fast"), ("shop", "store"), ("break", "damage"),
     # Clipped forms: "exam" is "examination".
+    ("illness", "ill"), ("sick", "ill"), ("sickness", "ill"), ("absent", "away"), ("absence", "away"),
+    ("welcome", "allow"), ("fortnight", "day"),  # "a fortnight" is 14 days (a quantity too)
     ("examination", "exam"), ("telephone", "phone"), ("advertisement", "advert"), ("laboratory", "lab"),
     ("refrigerator", "fridge"), ("mathematics", "maths"),
 )  # fmt: skip
@@ -51,7 +53,7 @@ _SYNONYM_PAIRS = (
 # Derivational suffixes as the stemmer leaves them ("-able" -> "abl"), each with the shortest stem it
 # may leave; longest first.
 _SUFFIXES = (
-    ("ation", 4), ("ition", 4), ("ment", 3), ("ness", 4), ("anc", 4), ("enc", 4), ("abl", 3),
+    ("ation", 4), ("ition", 4), ("ment", 3), ("ness", 4), ("ship", 4), ("anc", 4), ("enc", 4), ("abl", 3),
     ("ibl", 4), ("ion", 5), ("ery", 4), ("al", 4), ("er", 4), ("or", 4),
 )  # fmt: skip
 _VOWELS = frozenset("aeiouy")

@@ -80,9 +80,66 @@ def _unit(raw: str | None, currency: str | None) -> str:
     return _UNITS[unit][0] if unit in _UNITS else unit
 
 
+# Durations said without a digit: "half an hour" is 30 minutes, "an hour" 1 hour, "a fortnight" 14 days. Not
+# after a figure or "per"/"once" ("€2 an hour", "twice an hour" are rates).
+_SPELT_DURATION = re.compile(
+    r"(?i)\b(?:(?P<half>half\s+an?\s+hour|half\s+hour)|(?P<hour>an\s+hour(?:\s+and\s+a\s+half)?)|"
+    r"(?P<fortnight>(?:a|one)\s+fortnight))\b"
+)
+_RATE_BEFORE = re.compile(
+    r"(?i)(?:.*\d.*|per|once|twice|thrice|times|each|every|hours?|minutes?|[$\u20ac\u00a3%].*)"
+)
+_SPELT_HINTS = ("hour", "HOUR", "Hour", "fortnight", "Fortnight", "FORTNIGHT", "alf")
+# "half price" is 50% off.
+_HALF_PRICE = re.compile(r"(?i)\bhalf[\s-](?:the\s+)?price\b")
+# Exact factors between time units, in minutes: "90 minutes" is "1.5 hours", "14 days" is "2 weeks".
+_MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080}
+
+
+def _spelt(text: str) -> list[Quantity]:
+    out: list[Quantity] = []
+    if "alf" in text or "ALF" in text:
+        out.extend(Quantity("50", "%") for _ in _HALF_PRICE.finditer(text))
+    for m in _SPELT_DURATION.finditer(text):
+        before = text[: m.start()].split()
+        pre = before[-1] if before else ""
+        if pre and _RATE_BEFORE.fullmatch(pre):
+            continue
+        if m.group("half") or pre.lower() == "half":
+            out.append(Quantity("30", "minute"))
+        elif m.group("hour"):
+            out.append(
+                Quantity("90", "minute") if "half" in m.group("hour").lower() else Quantity("1", "hour")
+            )
+        else:
+            out.append(Quantity("14", "day"))
+    return out
+
+
+def in_minutes(q: Quantity) -> float | None:
+    """A duration in minutes, when its unit converts exactly (not months or years)."""
+    factor = _MINUTES.get(q.unit)
+    if factor is None:
+        return None
+    try:
+        return float(q.value) * factor
+    except ValueError:
+        return None
+
+
+def equivalent(a: Quantity, b: Quantity) -> bool:
+    """One figure, in one unit or in two time units that convert exactly ("half an hour" = "30 minutes")."""
+    if a == b:
+        return True
+    x, y = in_minutes(a), in_minutes(b)
+    return x is not None and x == y
+
+
 def quantities(text: str) -> frozenset[Quantity]:
     """Numbers with their units; number words count ("fourteen days" = 14 day)."""
     found = set()
+    if any(hint in text for hint in _SPELT_HINTS):
+        found.update(_spelt(text))
     for m in _QUANTITY.finditer(text):
         raw = m.group("num")
         if raw[0].isdigit():
@@ -90,6 +147,12 @@ def quantities(text: str) -> frozenset[Quantity]:
         else:
             n = NUMBER_WORDS[raw.lower()]
             value = normalise_number(str(n))
+        if raw.lower() == "half" and (
+            _HALF_PRICE.match(text, m.start("num"))
+            or re.match(r"(?i)\s*(?:an?\s+)?hour", text[m.end("num") :])
+            or re.search(r"(?i)\bhour\s+and\s+a\s*$", text[: m.start("num")])
+        ):
+            continue  # "half hour": 30 minutes, found above
         found.add(Quantity(value, _unit(m.group("unit"), m.group("cur"))))
     if any(hint in text for hint in _TIMES_HINTS):
         found.update(Quantity(_TIMES_VALUES[m.group().lower()], "times") for m in _TIMES_WORD.finditer(text))
@@ -107,13 +170,57 @@ def quantity_conflict(claimed: frozenset[Quantity], stated: frozenset[Quantity])
         if q in stated:
             continue
         same_class = [s for s in stated if s.unit_class == q.unit_class and s.unit_class]
-        if same_class and not any(s.value == q.value and s.unit == q.unit for s in same_class):
+        if same_class and not any(equivalent(s, q) for s in same_class):
             return True
     return False
 
 
 def same_figure(a: Quantity, b: Quantity) -> bool:
     """One value, in one unit or where a side names no measure ("under 12" and "under 12 years")."""
-    return a.value == b.value and (
-        a.unit == b.unit or a.unit_class not in _MEASURES or b.unit_class not in _MEASURES
+    return equivalent(a, b) or (
+        a.value == b.value
+        and (a.unit == b.unit or a.unit_class not in _MEASURES or b.unit_class not in _MEASURES)
     )
+
+
+_MONEY = frozenset(("$", "\u20ac", "\u00a3"))
+
+
+def _number(q: Quantity) -> float | None:
+    try:
+        return float(q.value)
+    except ValueError:
+        return None
+
+
+def worked_out(
+    q: Quantity,
+    mine: frozenset[Quantity],
+    theirs: frozenset[Quantity] = frozenset(),
+    *,
+    from_theirs: bool = False,
+) -> bool:
+    """Whether an amount is worked out from stated figures: a sum or difference of two amounts, an amount
+    times a count, or an amount with a percentage taken off, added or taken ("$50: ten lessons would cost
+    $550 and the block $500"; "£153: £180 less 15%"). One operand (the count, the percentage or the other
+    amount) is one the claim states itself (``mine``); the other may be a passage's (``theirs``), and must be
+    when ``from_theirs``."""
+    if q.unit not in _MONEY or (value := _number(q)) is None:
+        return False
+    for b in mine:
+        if b == q or (y := _number(b)) is None:
+            continue
+        for a in theirs if from_theirs else mine | theirs:
+            if a == q or a is b or (x := _number(a)) is None or a.unit != q.unit:
+                continue
+            if b.unit == q.unit:
+                results: tuple[float, ...] = (x + y, x - y, y - x)
+            elif b.unit == "%":
+                results = (x * (1 - y / 100), x * (1 + y / 100), x * y / 100)
+            elif b.unit_class not in _MEASURES and y == int(y) and 2 <= y <= 1000:
+                results = (x * y,)
+            else:
+                continue
+            if any(abs(r - value) < 0.005 for r in results):
+                return True
+    return False

@@ -36,6 +36,19 @@ _WANTS_AMOUNT = re.compile(
     r"(?i)\bhow\s+much\b|\bwhat\s+is\s+the\s+(?:excess|limit|maximum|minimum|cost|price|fee)\b"
 )
 _WANTS_NUMBER = re.compile(r"(?i)\bhow\s+many\b")
+# "What would a hot desk cost?", "What does a lesson cost?": an amount.
+_WANTS_COST = re.compile(r"(?i)^\W*what\s+(?:would|will|does|do|did|might)\b.*\bcost\b")
+# A question answered by yes or no: it opens with an auxiliary ("Can I ...?", "Is there ...?").
+_CLOSED_QUESTION = re.compile(
+    r"(?i)^\W*(?:(?:and|so|but|also)\s+)?(?:can|could|is|are|am|was|were|do|does|did|will|would|shall|should|may|"
+    r"might|must|has|have|had)\b"
+)
+_CLOSED_ANSWER = re.compile(
+    r"(?i)^\W*(?:yes|no|yeah|nope|not\s+unless|not\s+if|only\s+(?:if|when|with|after|before|for|on|once|"
+    r"while|during|by|until)|if|unless|provided|as\s+long\s+as)\b"
+)
+_WHAT_HAPPENS = re.compile(r"(?i)\bwhat\s+(?:happens|will\s+happen|would\s+happen|if)\b")
+_CONDITIONAL_ANSWER = re.compile(r"(?i)^\W*(?:if|when|unless|once|only\s+if|as\s+long\s+as)\b")
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year"})
 _TIME_WORDS = re.compile(
     r"(?i)\b(?:immediately|straight away|at once|same day|next day|as soon as|annually|monthly|daily|"
@@ -88,10 +101,18 @@ class RelevanceCheck:
         if typed and not _type_fits(typed, answer, a.quantities):
             return "answer type"
         # A terse answer restates a value: judged by its type when the question wants one ("12 months."
-        # for "how long"), and a bare value ("Yes, $15 a day.") by nothing else. A short sentence for a
-        # question that wants no type ("Padlocks are sold at reception." for "What can't I keep in my
-        # unit?") must still be about the question.
-        if len(a.words) <= (_TERSE_WORDS if typed else _BARE_WORDS):
+        # for "how long") and the answer gives a value of that type (a negative sentence fits any type, so
+        # it is judged by what it is about), and a bare value ("Yes, $15 a day.") by nothing else. A short
+        # sentence for a question that wants no type ("Padlocks are sold at reception." for "What can't I
+        # keep in my unit?") must still be about the question.
+        valued = bool(typed) and _type_fits(typed, answer, a.quantities, negative=False)
+        if len(a.words) <= (_TERSE_WORDS if valued else _BARE_WORDS):
+            return ""
+        # A yes/no question answered yes or no, or with the condition it holds on ("Only if ...", "Unless
+        # ..."), and a question about what happens in a case answered by what happens in it ("If ...").
+        if _CLOSED_QUESTION.match(question) and _CLOSED_ANSWER.match(answer):
+            return ""
+        if _WHAT_HAPPENS.search(question) and _CONDITIONAL_ANSWER.match(answer):
             return ""
         facts = [_facts(p.text) for p in subject.context]
         units = [u for clauses, _ in facts for u in clauses]
@@ -133,7 +154,11 @@ class RelevanceCheck:
         if rarest < max(df.values()) and not _meets(focus, said):
             if not restated:
                 said |= _restated(answer, names, subject)
-            if not _meets(focus, said) and sum(1 for w in df if _meets({w}, said)) < most:
+            if (
+                not _meets(focus, said)
+                and sum(1 for w in df if _meets({w}, said)) < most
+                and not (focus & _PAYMENT and _priced(answer, a))
+            ):
                 return "question focus missing"
         return ""
 
@@ -198,25 +223,32 @@ def _wanted_type(question: str) -> str:
         return "duration"
     if _WANTS_TIME.search(question):
         return "time"
-    if _WANTS_AMOUNT.search(question) or _WANTS_NUMBER.search(question):
+    if _WANTS_AMOUNT.search(question) or _WANTS_NUMBER.search(question) or _WANTS_COST.search(question):
         return "amount"
     return ""
 
 
-def _type_fits(typed: str, answer: str, quantities: frozenset) -> bool:  # type: ignore[type-arg]
+def _type_fits(typed: str, answer: str, quantities: frozenset, *, negative: bool = True) -> bool:  # type: ignore[type-arg]
+    """Whether the answer gives the type wanted (or, when ``negative``, says there is none)."""
+    if negative and _negative(answer):
+        return True
     if typed == "duration":
-        return (
-            any(q.unit in _TIME_UNITS for q in quantities)
-            or bool(_TIME_WORDS.search(answer))
-            or _negative(answer)
-        )
+        return any(q.unit in _TIME_UNITS for q in quantities) or bool(_TIME_WORDS.search(answer))
     if typed == "time":
-        return (
-            any(q.unit in _TIME_UNITS for q in quantities)
-            or bool(_TIME_WORDS.search(answer) or _TIME_EXPRESSIONS.search(answer))
-            or _negative(answer)
+        return any(q.unit in _TIME_UNITS for q in quantities) or bool(
+            _TIME_WORDS.search(answer) or _TIME_EXPRESSIONS.search(answer)
         )
-    return bool(quantities) or _negative(answer)
+    return bool(quantities)
+
+
+# Words of paying: a question about paying is answered by a price ("€1 for each extra 30 minutes") or by
+# "free" as much as by the word itself.
+_PAYMENT = frozenset(map(canonical, ("pay", "paying", "cost", "charge", "price", "fee", "spend")))
+_FREE = re.compile(r"(?i)\b(?:free|no\s+charge|no\s+cost|nothing)\b")
+
+
+def _priced(answer: str, a: Clause) -> bool:
+    return any(q.unit_class == "money" for q in a.quantities) or bool(_FREE.search(answer))
 
 
 def _negative(answer: str) -> bool:

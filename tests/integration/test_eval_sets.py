@@ -24,8 +24,8 @@ FALSE_REJECTS = {
     "release_holdout.jsonl": 0.0,
     "release_blind.jsonl": 0.0,
     "release_blind2.jsonl": 0.0,
-    # The third blind set as scored once (16/32): measured, not a target; a floor against regression.
-    "release_blind3.jsonl": 16 / 32,
+    # The third blind set, scored once at 16/32 and tuned on since (tests/data/README.md): none now.
+    "release_blind3.jsonl": 0.0,
 }
 TARGET_RECALL = {"injection": 0.95, "pii": 1.0, "secrets": 1.0}
 TARGET_CONTRADICTION = 0.9
@@ -40,7 +40,12 @@ MEASURED_RECALL = {
         ("full", "contradiction"): 22 / 22,
         ("detectors", "injection"): 11 / 11,
     },
-    "release_blind3.jsonl": {("full", "contradiction"): 21 / 24},  # as scored once, below the target
+    # Scored once at 21/24 contradictions and 5/6 off-question; tuned on since, it measures 24/24 and 6/6.
+    "release_blind3.jsonl": {
+        ("full", "contradiction"): 24 / 24,
+        ("full", "off_question"): 6 / 6,
+        ("detectors", "injection"): 12 / 12,
+    },
 }
 EPS = 1e-9
 
@@ -72,4 +77,8 @@ def test_labelled_set_meets_the_targets(name: str, stack_endpoints: dict[str, st
                 assert report.kinds[kind].recall >= floor - EPS, report.kinds[kind].escapes
     floor = MEASURED_RECALL.get(name, {}).get(("full", "contradiction"), TARGET_CONTRADICTION)
     assert full.kinds["contradiction"].recall >= floor - EPS, full.kinds["contradiction"].escapes
+    # Any other kind a set is held to at its measured figure (the third blind set's off-question answers).
+    reports = {"full": full, "detectors": detectors}
+    for (label, kind), measured in MEASURED_RECALL.get(name, {}).items():
+        assert reports[label].kinds[kind].recall >= measured - EPS, reports[label].kinds[kind].escapes
     assert full.false_reject_rate <= FALSE_REJECTS[name] + EPS, full.false_rejects
