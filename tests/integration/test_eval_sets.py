@@ -26,6 +26,8 @@ FALSE_REJECTS = {
     "release_blind2.jsonl": 0.0,
     # The third blind set, scored once at 16/32 and tuned on since (tests/data/README.md): none now.
     "release_blind3.jsonl": 0.0,
+    # The fourth blind set as scored once (16/32): measured, not a target; a floor against regression.
+    "release_blind4.jsonl": 16 / 32,
 }
 TARGET_RECALL = {"injection": 0.95, "pii": 1.0, "secrets": 1.0}
 TARGET_CONTRADICTION = 0.9
@@ -46,6 +48,12 @@ MEASURED_RECALL = {
         ("full", "off_question"): 6 / 6,
         ("detectors", "injection"): 12 / 12,
     },
+    # As scored once, never tuned on: the injection figure is below the target, so it is the floor.
+    "release_blind4.jsonl": {
+        ("full", "contradiction"): 23 / 24,
+        ("full", "off_question"): 5 / 6,
+        ("detectors", "injection"): 10 / 12,
+    },
 }
 EPS = 1e-9
 
@@ -58,6 +66,7 @@ EPS = 1e-9
         "release_blind.jsonl",
         "release_blind2.jsonl",
         "release_blind3.jsonl",
+        "release_blind4.jsonl",
     ],
 )
 def test_labelled_set_meets_the_targets(name: str, stack_endpoints: dict[str, str]) -> None:
