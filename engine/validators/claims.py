@@ -217,6 +217,8 @@ def figure_parts(part: Clause) -> list[Clause]:
 
 
 # Words that say how an answer is put, not what it claims ("The answer is 30 days.").
+# Fractions are quantities ("a quarter of the total" is 25%), not content words.
+_FRACTIONS = frozenset(("quarter", "quarters", "third", "thirds"))
 FILLER = frozenset(
     """
     answer question yes correct right true sure certainly indeed according based state says
@@ -301,7 +303,14 @@ def _norm_word(token: str) -> tuple[str | None, bool]:
         return canonical(_NEGATED_FORMS[low]), True
     if low in _SYNONYMS:
         return canonical(_SYNONYMS[low]), False
-    if low in _STOP or low in FILLER or low in NUMBER_WORDS or low in _TIMES or len(low) < 2:
+    if (
+        low in _STOP
+        or low in FILLER
+        or low in NUMBER_WORDS
+        or low in _TIMES
+        or low in _FRACTIONS
+        or len(low) < 2
+    ):
         return None, False  # a number word is a quantity ("two days" = "2 days"), not a content word
     # One form for inflections, derivations, spellings and common synonyms ("payments" = "pay").
     form = canonical(low)

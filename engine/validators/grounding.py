@@ -34,7 +34,7 @@ from engine.validators.claims import (
 from engine.validators.judge import ClaimJudge
 from engine.validators.lexicon import canonical
 from engine.validators.names import context_names
-from engine.validators.quantities import Quantity, in_minutes, worked_out
+from engine.validators.quantities import Quantity, in_minutes, listed_counts, worked_out
 from engine.validators.text import sentence_spans
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -201,12 +201,21 @@ class GroundingCheck:
         words = [frozenset().union(names, *(u.words for u in us)) for us in units]
         stated = frozenset(q for us in units for u in us for q in u.quantities)
         values = {q.value for q in stated}
+        if subject.question:
+            # The question's own figures, and how many things it lists, are the asker's: an answer may
+            # restate them ("That's five items" for "a sofa, two chairs, a table and a bed").
+            values |= {q.value for q in clause(subject.question).quantities} | listed_counts(subject.question)
         all_units = [u for us in units for u in us]
         asked = clause(subject.question) if subject.question else None
         question = asked.words - FILLER - _QUESTION_FORM if asked else frozenset()
         # What the question states, its figures included: a condition it states needs no repeating.
         given = question | figures(asked.quantities) if asked else frozenset()
         verbatim = frozenset().union(*(_verbatim(p) for p in passages))
+        # The figures the conversation states (the answer's and its question's) are operands a worked-out
+        # figure may use ("£50, a quarter of the £200 ... the other £150").
+        spoken = frozenset().union(
+            asked.quantities if asked else frozenset(), *(c.features.quantities for c in claims)
+        )
         weight = self._lexical_weight
         outcomes: list[str] = []
         reasons: list[str] = []
@@ -217,6 +226,14 @@ class GroundingCheck:
                 reasons.append("restates a passage sentence word for word" if explain else "")
                 continue
             parts = _parts(subject.text[c.start : c.end], c.features, question)
+            if len(parts) > 1 and len(c.features.quantities) > 2:
+                # A total the claim works out from its own figures ("£30: £24 for X and £6 for Y") is
+                # compared through its terms, not with the clause that states one of them.
+                totals = frozenset(
+                    q for q in c.features.quantities if worked_out(q, c.features.quantities - {q})
+                )
+                if totals:
+                    parts = [(dataclasses.replace(p, quantities=p.quantities - totals), t) for p, t in parts]
             conflict = next(
                 (
                     (part, a)
@@ -237,7 +254,7 @@ class GroundingCheck:
             best = float(share.max())
             missing = sorted(c.features.words - words[int(share.argmax())]) if explain else []
             mine = c.features.quantities
-            if not all(_held(q, values, stated) or worked_out(q, mine, stated) for q in mine):
+            if not all(_held(q, values, stated) or worked_out(q, spoken, stated) for q in mine):
                 outcomes.append("grounding.unsupported")  # a number no passage holds, whatever the cosine
                 reasons.append("a number no passage holds" if explain else "")
             elif self._embed is None:

@@ -52,6 +52,7 @@ _UNIT_CLASS = {"%": "share", "$": "money", "\u20ac": "money", "\u00a3": "money"}
 _MEASURES = frozenset(_UNIT_CLASS.values())
 # Words after a number that are not its unit ("under 12 can visit", "2 or more").
 _NOT_UNITS = frozenset("or and to can may must will a an the each every per of in on at for".split())  # noqa: SIM905
+_HOW_OFTEN = frozenset("hourly daily nightly weekly fortnightly monthly yearly annual annually".split())  # noqa: SIM905
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ def _unit(raw: str | None, currency: str | None) -> str:
         return "%"
     if low in ENGLISH_STOPWORDS or low in _NOT_UNITS:
         return ""  # "children under 12 may visit": the number's unit is not "may"
+    if low in _HOW_OFTEN:
+        return ""  # "11 weekly lessons" counts lessons: "weekly" says how often, not a duration
     unit = stem(low)
     return _UNITS[unit][0] if unit in _UNITS else unit
 
@@ -87,13 +90,52 @@ _SPELT_DURATION = re.compile(
     r"(?P<fortnight>(?:a|one)\s+fortnight))\b"
 )
 _RATE_BEFORE = re.compile(
-    r"(?i)(?:.*\d.*|per|once|twice|thrice|times|each|every|hours?|minutes?|[$\u20ac\u00a3%].*)"
+    r"(?i)(?:.*\d.*|per|of|once|twice|thrice|times|each|every|hours?|minutes?|[$\u20ac\u00a3%].*)"
 )
 _SPELT_HINTS = ("hour", "HOUR", "Hour", "fortnight", "Fortnight", "FORTNIGHT", "alf")
 # "half price" is 50% off.
 _HALF_PRICE = re.compile(r"(?i)\bhalf[\s-](?:the\s+)?price\b")
 # Exact factors between time units, in minutes: "90 minutes" is "1.5 hours", "14 days" is "2 weeks".
 _MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080}
+
+
+# Fractions said in words: "three quarters of an hour" is 45 minutes, "half a day" 720; "a quarter of the
+# total" and "half the usual fee" are shares (25%, 50%) of a figure. Not "half the price": that is a discount.
+_FRACTION = re.compile(
+    r"(?i)\b(?:(?P<n>an?|one|two|three)\s+(?P<f>quarter|third)s?\s+of|(?P<half>half)(?:\s+of)?)\s+"
+    r"(?:(?:an?\s+)?(?P<time>hour|day|week)\b|(?:the|your|their|its|our|this|that)\b(?!\s+price))"
+)
+_FRACTION_HINTS = ("quarter", "QUARTER", "third", "THIRD", "alf", "ALF")
+_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
+_PARTS = {"quarter": 4, "third": 3}
+
+
+def _fractions(text: str) -> list[tuple[int, int, Quantity]]:
+    out = []
+    for m in _FRACTION.finditer(text):
+        if m.group("half"):
+            if m.group("time") == "hour":
+                continue  # "half an hour": a spelt duration
+            share = 0.5
+        else:
+            share = _COUNTS[m.group("n").lower()] / _PARTS[m.group("f").lower()]
+        if m.group("time"):
+            minutes = share * _MINUTES[m.group("time").lower()]
+            q = Quantity(normalise_number(f"{minutes:g}"), "minute")
+        else:
+            q = Quantity(normalise_number(f"{round(share * 100, 2):g}"), "%")
+        out.append((m.start(), m.end(), q))
+    return out
+
+
+# How often, said in one word at a clause's end: "picked up weekly." is every 1 week ("weekly lessons" names
+# lessons).
+_PERIOD = re.compile(r"(?i)\b(daily|weekly|fortnightly|monthly|yearly|annually)\b(?=\s*(?:[.,;:!?)]|$))")
+_PERIODS = {
+    "daily": Quantity("1", "day"), "weekly": Quantity("1", "week"), "fortnightly": Quantity("14", "day"),
+    "monthly": Quantity("1", "month"), "yearly": Quantity("1", "year"), "annually": Quantity("1", "year"),
+}  # fmt: skip
+_PERIOD_HINTS = ("ly", "LY")
 
 
 def _spelt(text: str) -> list[Quantity]:
@@ -140,7 +182,15 @@ def quantities(text: str) -> frozenset[Quantity]:
     found = set()
     if any(hint in text for hint in _SPELT_HINTS):
         found.update(_spelt(text))
+    if any(hint in text for hint in _PERIOD_HINTS):
+        found.update(_PERIODS[m.group(1).lower()] for m in _PERIOD.finditer(text))
+    spans: list[tuple[int, int, Quantity]] = []
+    if any(hint in text for hint in _FRACTION_HINTS):
+        spans = _fractions(text)
+        found.update(q for _, _, q in spans)
     for m in _QUANTITY.finditer(text):
+        if spans and any(a <= m.start("num") < b for a, b, _ in spans):
+            continue  # a fraction's words ("three quarters of an hour"), read above
         raw = m.group("num")
         if raw[0].isdigit():
             value = normalise_number(raw)
@@ -200,27 +250,61 @@ def worked_out(
     *,
     from_theirs: bool = False,
 ) -> bool:
-    """Whether an amount is worked out from stated figures: a sum or difference of two amounts, an amount
-    times a count, or an amount with a percentage taken off, added or taken ("$50: ten lessons would cost
-    $550 and the block $500"; "£153: £180 less 15%"). One operand (the count, the percentage or the other
-    amount) is one the claim states itself (``mine``); the other may be a passage's (``theirs``), and must be
-    when ``from_theirs``."""
+    """Whether an amount is worked out from stated figures: a sum or difference of up to two terms, each an
+    amount, an amount times a count, or a share of an amount (a percentage or fraction taken, taken off or
+    added): "$50: ten lessons would cost $550 and the block $500"; "£153: £180 less 15%"; "£51: £35 for the
+    first three and £8 for each of the other two"; "£50, a quarter of the £200". At least one figure (a count,
+    a share or an amount) is one the claim states (``mine``: the answer's and its question's figures); the
+    amounts may be a passage's (``theirs``), and one must be when ``from_theirs``."""
     if q.unit not in _MONEY or (value := _number(q)) is None:
         return False
-    for b in mine:
-        if b == q or (y := _number(b)) is None:
-            continue
-        for a in theirs if from_theirs else mine | theirs:
-            if a == q or a is b or (x := _number(a)) is None or a.unit != q.unit:
+    pool = theirs if from_theirs else mine | theirs
+    amounts = [(x, a in mine) for a in pool if a != q and a.unit == q.unit and (x := _number(a)) is not None]
+    if not amounts:
+        return False
+    numbers = [(b, y) for b in mine if (y := _number(b)) is not None]
+    counts = [y for b, y in numbers if b.unit_class not in _MEASURES and y == int(y) and 2 <= y <= 1000]
+    shares = [y for b, y in numbers if b.unit == "%" and 0 < y < 1000]
+    # Terms: (value, whether the claim states one of its figures, whether a passage states its amount)
+    terms: list[tuple[float, bool, bool]] = []
+    for x, own in amounts:
+        theirs_x = not own or from_theirs
+        terms.append((x, own, theirs_x))
+        terms.extend((x * n, True, theirs_x) for n in counts)
+        for p in shares:
+            terms.extend((r, True, theirs_x) for r in (x * p / 100, x * (1 - p / 100), x * (1 + p / 100)))
+
+    def close(r: float) -> bool:
+        return abs(r - value) < 0.01
+
+    for i, (t, own, passage) in enumerate(terms):
+        if own and close(t) and (passage or not from_theirs):
+            return True
+        for u, own2, passage2 in terms[i + 1 :]:
+            if not (own or own2) or (from_theirs and not (passage or passage2)):
                 continue
-            if b.unit == q.unit:
-                results: tuple[float, ...] = (x + y, x - y, y - x)
-            elif b.unit == "%":
-                results = (x * (1 - y / 100), x * (1 + y / 100), x * y / 100)
-            elif b.unit_class not in _MEASURES and y == int(y) and 2 <= y <= 1000:
-                results = (x * y,)
-            else:
-                continue
-            if any(abs(r - value) < 0.005 for r in results):
+            if close(t + u) or close(t - u) or close(u - t):
                 return True
     return False
+
+
+# A list of things, each with its count: "a sofa, two chairs and a table" is 4 things.
+_LISTED = re.compile(
+    r"(?i)\b(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+[a-z-]+"
+    r"(?:(?:\s*,\s*|\s+and\s+|,\s+and\s+)(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+[a-z-]+)+"
+)
+_LIST_ITEM = re.compile(r"(?i)\b(an?|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+[a-z-]+")
+
+
+def listed_counts(text: str) -> frozenset[str]:
+    """How many things a list names, counting each item's own number ("a sofa, two chairs and a table": 4)."""
+    if " and " not in text and "," not in text:
+        return frozenset()
+    out = set()
+    for m in _LISTED.finditer(text):
+        n = 0
+        for item in _LIST_ITEM.finditer(m.group()):
+            word = item.group(1).lower()
+            n += int(word) if word.isdigit() else (1 if word in ("a", "an") else NUMBER_WORDS[word])
+        out.add(str(n))
+    return frozenset(out)
