@@ -217,6 +217,28 @@ def figure_parts(part: Clause) -> list[Clause]:
 
 
 # Words that say how an answer is put, not what it claims ("The answer is 30 days.").
+_UNIT_WORD = re.compile(r"(?i)\b(minute|hour|day|week|fortnight|month|year)s?\b")
+_BOUND_UNIT = re.compile(
+    r"(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|sixty|ninety|hundred|quarters?\s+of\s+an?|half\s+an?|(?:than|within|least|most|after|under|"
+    r"over|about|for)\s+(?:a|one)|an?(?=\s+(?:day|week|month|year)['\u2019])))[\s-]*"
+    r"(?:(?:business|working|calendar|clear|full|consecutive)\s+)?(minute|hour|day|week|fortnight|month|year)s?\b"
+)
+
+
+def _figure_units(body: str) -> frozenset[str]:
+    """The time-unit words the text says only as a figure's unit ("14 days", "less than a day's notice")."""
+    total: dict[str, int] = {}
+    for m in _UNIT_WORD.finditer(body):
+        total[m.group(1).lower()] = total.get(m.group(1).lower(), 0) + 1
+    bound: dict[str, int] = {}
+    for m in _BOUND_UNIT.finditer(body):
+        bound[m.group(1).lower()] = bound.get(m.group(1).lower(), 0) + 1
+    return frozenset(canonical(w) for w, n in bound.items() if n == total.get(w))
+
+
+DURATION = "#duration"  # what a passage stating any duration says of a claim's figure-bound unit words
+_TIME_UNIT_WORDS = frozenset(map(canonical, ("minute", "hour", "day", "week", "fortnight", "month", "year")))
 # Fractions are quantities ("a quarter of the total" is 25%), not content words.
 _FRACTIONS = frozenset(("quarter", "quarters", "third", "thirds"))
 FILLER = frozenset(
@@ -264,6 +286,9 @@ class Clause:
     # What "only" restricts ("only calculators from the list": calculator) and what "any"/"every"/"all"
     # extends to every case ("any calculator"): one against the other is a contradiction.
     restricted: frozenset[str] = frozenset()
+    # Time-unit words said only as a figure's unit ("14 days"): a claim's support counts them as said by
+    # a passage that states any duration (the figures themselves compare in minutes).
+    figure_units: frozenset[str] = frozenset()
     universal: frozenset[str] = frozenset()
     # What a before/after puts first and what it puts after ("a deposit is taken before treatment starts":
     # deposit, then treatment); None without one.
@@ -447,6 +472,14 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
     restricted = _heads(_RESTRICTED, body) | _heads(_RESTRICTED_AFTER, body) if "only" in low else frozenset()
     if scopes and "other" in low:
         restricted |= _heads(_OTHER, body)  # "Other pets are not allowed": not every pet is
+    found = quantities(body)
+    # A duration's unit is its figure's ("two weeks" is "14 days", "a day's notice" "24 hours'"): the
+    # figures compare in minutes ("$500 a day" and "the same day" say their unit words as words).
+    bound = (
+        _figure_units(body)
+        if words & _TIME_UNIT_WORDS and any(q.unit_class == "time" for q in found)
+        else frozenset()
+    )
     return Clause(
         text=body,
         words=frozenset(words),
@@ -458,7 +491,7 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         subjects=tuple(_stretch(stretches, stretch_of, sc) for sc in scopes),
         hypothetical_subjects=tuple(_stretch(stretches, stretch_of, sc) for sc in hypothetical),
         antecedent=antecedent,
-        quantities=quantities(body),
+        quantities=found,
         absolute=bool(_ABSOLUTE.search(body)),
         limited=bool(_LIMIT.search(body)),
         conditional=conditional,
@@ -468,6 +501,7 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         exceptions=_phrases(_EXCEPTION, unbounded) if "unless" in low or "except" in low else (),
         concessions=_phrases(_CONCESSION, unbounded) if "even" in low or "regardless" in low else (),
         restricted=restricted,
+        figure_units=bound,
         universal=_heads(_UNIVERSAL, body) if "any" in low or "every" in low or "all" in low else frozenset(),
         order=_order(unbounded) if "before" in low or "after" in low else None,
         agent=_agent(body) if "you" in low or "we" in low or "us" in low else "",
@@ -725,7 +759,11 @@ def _polarity(c: Clause, shared: frozenset[str], cases: bool, *, anchored: bool 
 def _unit_conflict(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:
     """The clause the claim plainly restates (most of the claim's own words) gives figures, and the claim
     gives others in another unit ("a maximum discount of 60%" restated as "$400"): a different fact."""
-    restated = len(shared) >= 3 and len(shared) >= 0.6 * len(claim.words)
+    # Restated both ways: a clause that shares three words with a claim but says much else besides
+    # ("families with 3 lessons a week get 12% off their term fees") is about something else.
+    restated = (
+        len(shared) >= 3 and len(shared) >= 0.6 * len(claim.words) and 2 * len(shared) >= len(unit.words)
+    )
     if not restated:
         return False
     # How often something happens ("more than once a year") is not the amount a claim restates.

@@ -22,6 +22,7 @@ from engine.errors import InfrastructureUnavailable
 from engine.validators.adapter import error_result
 from engine.validators.base import Finding, Span, Subject, ValidatorResult
 from engine.validators.claims import (
+    DURATION,
     FILLER,
     Clause,
     align,
@@ -198,7 +199,14 @@ class GroundingCheck:
         # Names the context uses inside its sentences (the company its passages call "we") count as
         # present in every passage.
         names = frozenset().union(*(context_names(p) for p in passages))
-        words = [frozenset().union(names, *(u.words for u in us)) for us in units]
+        words = [
+            frozenset().union(
+                names,
+                *(u.words for u in us),
+                (DURATION,) if any(q.unit_class == "time" for u in us for q in u.quantities) else (),
+            )
+            for us in units
+        ]
         stated = frozenset(q for us in units for u in us for q in u.quantities)
         values = {q.value for q in stated}
         if subject.question:
@@ -367,7 +375,10 @@ def _plain(text: str) -> str:
 def _share(claim: Clause, passage_words: frozenset[str]) -> float:
     if not claim.words:
         return 1.0
-    return len(claim.words & passage_words) / len(claim.words)
+    said = claim.words
+    if claim.figure_units:
+        said = (said - claim.figure_units) | {DURATION}  # "two weeks before" against "14 days before"
+    return len(said & passage_words) / len(said)
 
 
 def grounding_validator(

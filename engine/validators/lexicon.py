@@ -46,10 +46,7 @@ _SYNONYM_PAIRS = (
     # Clipped forms: "exam" is "examination".
     ("illness", "ill"), ("sick", "ill"), ("sickness", "ill"), ("absent", "away"), ("absence", "away"),
     ("welcome", "allow"), ("fortnight", "day"),  # "a fortnight" is 14 days (a quantity too)
-    # "two weeks before" is "14 days before", "three quarters of an hour" is "45 minutes": the figures
-    # compare in minutes.
-    ("week", "day"), ("hour", "minute"),
-    ("notify", "notice"), ("inform", "notice"),
+    ("daily", "day"),
     ("examination", "exam"), ("telephone", "phone"), ("advertisement", "advert"), ("laboratory", "lab"),
     ("refrigerator", "fridge"), ("mathematics", "maths"),
 )  # fmt: skip

@@ -19,7 +19,7 @@ _QUANTITY = re.compile(
     + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
     + r")\b)(?:\s?-\s?|\s)?(?:(?:business|working|calendar|clear|full|consecutive)\s+)?"
     # A word cut by an apostrophe is a contraction ("under 18 don't"), never a unit.
-    + r"(?P<unit>%|per\s?cent\b|[a-z]+\b(?!['\u2019]))?"
+    + r"(?P<unit>%|per\s?cent\b|[a-z]+\b(?!['\u2019])|[a-z]+s(?=['\u2019](?!\w)))?"
 )
 # How many times, said in one word: "once in 12 months" is 1 time, "twice" 2 ("three times" is 3 by its
 # number and unit). "once" is a count only where no clause follows it ("once you have paid" is a time).
@@ -92,7 +92,19 @@ _SPELT_DURATION = re.compile(
 _RATE_BEFORE = re.compile(
     r"(?i)(?:.*\d.*|per|of|once|twice|thrice|times|each|every|hours?|minutes?|[$\u20ac\u00a3%].*)"
 )
-_SPELT_HINTS = ("hour", "HOUR", "Hour", "fortnight", "Fortnight", "FORTNIGHT", "alf")
+_SPELT_HINTS = (
+    "hour",
+    "HOUR",
+    "Hour",
+    "fortnight",
+    "Fortnight",
+    "FORTNIGHT",
+    "alf",
+    "ay",
+    "eek",
+    "onth",
+    "ear",
+)
 # "half price" is 50% off.
 _HALF_PRICE = re.compile(r"(?i)\bhalf[\s-](?:the\s+)?price\b")
 # Exact factors between time units, in minutes: "90 minutes" is "1.5 hours", "14 days" is "2 weeks".
@@ -138,8 +150,18 @@ _PERIODS = {
 _PERIOD_HINTS = ("ly", "LY")
 
 
+# One unit said with an article where a figure is expected: "less than a day's notice", "within a week".
+_ONE_UNIT = re.compile(
+    r"(?i)(?:\b(?:than|within|least|most|after|under|over|about|for)\s+(?:a|one)\s+(day|week|month|year)\b"
+    r"|\b(?:a|one)\s+(day|week|month|year)['\u2019]s?\s)"
+)
+_ONE_UNIT_HINTS = ("day", "week", "month", "year", "DAY", "WEEK", "MONTH", "YEAR")
+
+
 def _spelt(text: str) -> list[Quantity]:
     out: list[Quantity] = []
+    if any(hint in text for hint in _ONE_UNIT_HINTS):
+        out.extend(Quantity("1", m.group(1) or m.group(2)) for m in _ONE_UNIT.finditer(text))
     if "alf" in text or "ALF" in text:
         out.extend(Quantity("50", "%") for _ in _HALF_PRICE.finditer(text))
     for m in _SPELT_DURATION.finditer(text):
