@@ -25,7 +25,11 @@ _WANTS_DURATION = re.compile(
     r"(?:days|weeks|months|years|hours)\b"
 )
 # "When ...?" wants a time: a duration, a time of day, a day or month, or a time stated by an event.
-_WANTS_TIME = re.compile(r"(?i)\bwhen\s+(?:must|should|do|does|will|can|is|are|am)\b|\bwhat\s+time\b")
+# "What's the latest I can ...?", "How early ...?", "By when ...?" want a time too.
+_WANTS_TIME = re.compile(
+    r"(?i)\bwhen\s+(?:must|should|do|does|will|can|is|are|am)\b|\bwhat\s+time\b|"
+    r"\bwhat(?:'s|\s+is)\s+the\s+(?:latest|earliest)\b|\bhow\s+(?:late|early)\b|\b(?:by|until|till)\s+when\b"
+)
 _TIME_EXPRESSIONS = re.compile(
     r"(?i)\b(?:before|after|until|till|by|within|during|between|from|once|whenever|any\s*time|"
     r"mornings?|afternoons?|evenings?|nights?|noon|midday|midnight|weekdays?|weekends?|o'clock|"
@@ -36,6 +40,9 @@ _WANTS_AMOUNT = re.compile(
     r"(?i)\bhow\s+much\b|\bwhat\s+is\s+the\s+(?:excess|limit|maximum|minimum|cost|price|fee)\b"
 )
 _WANTS_NUMBER = re.compile(r"(?i)\bhow\s+many\b")
+_COUNTED_UNIT = re.compile(r"(?i)\bhow\s+many\s+(?:days|weeks|months|years|hours|minutes)\b")
+# A "what if" question is answered by what follows in that case: "you will be charged", "it won't be".
+_CONSEQUENCE = re.compile(r"(?i)\b(?:will|won't|would|wouldn't)\b|['\u2019]ll\b")
 # "What would a hot desk cost?", "What does a lesson cost?": an amount.
 _WANTS_COST = re.compile(r"(?i)^\W*what\s+(?:would|will|does|do|did|might)\b.*\bcost\b")
 # A question answered by yes or no: it opens with an auxiliary ("Can I ...?", "Is there ...?").
@@ -52,7 +59,9 @@ _CONDITIONAL_ANSWER = re.compile(r"(?i)^\W*(?:if|when|unless|once|only\s+if|as\s
 _TIME_UNITS = frozenset({"minute", "hour", "day", "week", "month", "year"})
 _TIME_WORDS = re.compile(
     r"(?i)\b(?:immediately|straight away|at once|same day|next day|as soon as|annually|monthly|daily|"
-    r"weekly)\b"
+    r"weekly|fortnightly|hourly)\b|\b(?:every|each|once\s+a|twice\s+a)\s+(?:other\s+|second\s+)?"
+    r"(?:minute|hour|day|night|week|fortnight|month|year|morning|afternoon|evening|weekday|weekend|term|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)s?\b"
 )
 # Words of the question's form rather than its subject.
 _QUESTION_FORM = frozenset(
@@ -98,21 +107,30 @@ class RelevanceCheck:
             return ""
         a = clause(answer, strip_particle=True)
         typed = _wanted_type(question)
-        if typed and not _type_fits(typed, answer, a.quantities):
+        # "How many weeks ...?" names its unit: a bare number ("Eleven.") gives it.
+        counted = (
+            typed == "duration"
+            and bool(a.quantities)
+            and all(not q.unit for q in a.quantities)
+            and bool(_COUNTED_UNIT.search(question))
+        )
+        if typed and not _type_fits(typed, answer, a.quantities, counted=counted):
             return "answer type"
         # A terse answer restates a value: judged by its type when the question wants one ("12 months."
         # for "how long") and the answer gives a value of that type (a negative sentence fits any type, so
         # it is judged by what it is about), and a bare value ("Yes, $15 a day.") by nothing else. A short
         # sentence for a question that wants no type ("Padlocks are sold at reception." for "What can't I
         # keep in my unit?") must still be about the question.
-        valued = bool(typed) and _type_fits(typed, answer, a.quantities, negative=False)
+        valued = bool(typed) and _type_fits(typed, answer, a.quantities, negative=False, counted=counted)
         if len(a.words) <= (_TERSE_WORDS if valued else _BARE_WORDS):
             return ""
         # A yes/no question answered yes or no, or with the condition it holds on ("Only if ...", "Unless
         # ..."), and a question about what happens in a case answered by what happens in it ("If ...").
         if _CLOSED_QUESTION.match(question) and _CLOSED_ANSWER.match(answer):
             return ""
-        if _WHAT_HAPPENS.search(question) and _CONDITIONAL_ANSWER.match(answer):
+        if _WHAT_HAPPENS.search(question) and (
+            _CONDITIONAL_ANSWER.match(answer) or _CONSEQUENCE.search(answer)
+        ):
             return ""
         facts = [_facts(p.text) for p in subject.context]
         units = [u for clauses, _ in facts for u in clauses]
@@ -129,7 +147,8 @@ class RelevanceCheck:
         if not _meets(q_words, said):
             said |= _restated(answer, names, subject)
             restated = True
-            if not _meets(q_words, said):
+            # A question about paying is answered by a price ("How much do I pay when I book?": "£50").
+            if not _meets(q_words, said) and not (q_words & _PAYMENT and _priced(answer, a)):
                 return "no question word"
         wanted = _asked(question, names, units) or q_words
         asked = [wanted & u.words for u in units]
@@ -228,12 +247,21 @@ def _wanted_type(question: str) -> str:
     return ""
 
 
-def _type_fits(typed: str, answer: str, quantities: frozenset, *, negative: bool = True) -> bool:  # type: ignore[type-arg]
-    """Whether the answer gives the type wanted (or, when ``negative``, says there is none)."""
+def _type_fits(
+    typed: str,
+    answer: str,
+    quantities: frozenset,  # type: ignore[type-arg]
+    *,
+    negative: bool = True,
+    counted: bool = False,
+) -> bool:
+    """Whether the answer gives the type wanted (or, when ``negative``, says there is none). ``counted``: the
+    question names the unit it counts in ("How many weeks ...?"), so a bare number ("Eleven.") gives it."""
     if negative and _negative(answer):
         return True
     if typed == "duration":
-        return any(q.unit in _TIME_UNITS for q in quantities) or bool(_TIME_WORDS.search(answer))
+        return any(q.unit in _TIME_UNITS for q in quantities) or bool(_TIME_WORDS.search(answer)) or counted
+
     if typed == "time":
         return any(q.unit in _TIME_UNITS for q in quantities) or bool(
             _TIME_WORDS.search(answer) or _TIME_EXPRESSIONS.search(answer)
