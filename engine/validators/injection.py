@@ -100,6 +100,13 @@ _ATTEMPT_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
         r"<\|[a-z][a-z0-9_]{1,30}\|>|<(?:start|end)_of_turn>",
     ),
     (
+        # A chat message serialised for a model ({"role": "system", "content": ...}, "role: developer",
+        # <system>...</system>): a conversation's markup carried inside an answer or a document.
+        ("role", "<system", "<developer"),
+        r"[\"']role[\"']\s*[:=]\s*[\"'](?:system|developer|assistant|tool|function)[\"']|"
+        r"(?:^|\n|[{,])\s*-?\s*role\s*:\s*[\"']?(?:system|developer)\b|<(?:system|developer)(?:_prompt|_message)?>",
+    ),
+    (
         ("override", "new instructions", "new rules", "new directives", "updated instructions"),
         r"\b(?:system|admin(?:istrator)?|developer|root|emergency|priority|security)\s+override\b|"
         r"\b(?:new|updated|revised)\s+(?:system\s+)?(?:instructions|rules|directives)\s*"

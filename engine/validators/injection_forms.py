@@ -1,9 +1,9 @@
 """The other forms an injected instruction takes: other languages, encodings, invisible characters.
 
 ``hidden_forms(text)`` yields ``(start, end, decoded)`` for each part of ``text`` that hides text: a
-base64 run that decodes to readable text, a leetspeak word run, invisible Unicode tag characters
-(U+E0000-E007F, which carry ASCII unseen). The caller scans ``decoded`` with its English patterns
-and reports the span. ``foreign_override`` finds "ignore the previous instructions" in other
+base64 run or hex-written bytes that decode to readable text, a leetspeak word run, invisible Unicode
+tag characters (U+E0000-E007F, which carry ASCII unseen). The caller scans ``decoded`` with its English
+patterns and reports the span. ``foreign_override`` finds "ignore the previous instructions" in other
 languages: an override verb and an instruction word close together.
 """
 
@@ -19,6 +19,13 @@ from collections.abc import Iterator
 _TAGS = re.compile("[\U000e0000-\U000e007f]+")
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff]")
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9+/=])")
+# Bytes written as hex digits: a run ("49676e6f7265"), or pairs with a separator or escape each ("49 67 6e",
+# "\\x49\\x67", "%49%67"). Only what decodes to readable text with spaces counts (not hashes, addresses).
+_HEX = re.compile(
+    r"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}){12,}(?![0-9A-Za-z])|"
+    r"(?:(?:\\x|%|0x)[0-9A-Fa-f]{2}[\s,]*){12,}|(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{2}[\s:,-]){11,}[0-9A-Fa-f]{2}(?![0-9A-Za-z])"
+)
+_HEX_DIGITS = re.compile(r"(?:\\x|%|0x)|[\s:,-]")
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i"}
 )
@@ -113,6 +120,14 @@ def hidden_forms(text: str) -> Iterator[tuple[int, int, str]]:
         try:
             raw = base64.b64decode(chunk + "=" * (-len(chunk) % 4), validate=True)
         except (binascii.Error, ValueError):
+            continue
+        decoded = _readable(raw)
+        if decoded is not None:
+            yield m.start(), m.end(), decoded
+    for m in _HEX.finditer(text):
+        try:
+            raw = bytes.fromhex(_HEX_DIGITS.sub("", m.group()))
+        except ValueError:
             continue
         decoded = _readable(raw)
         if decoded is not None:
