@@ -668,7 +668,11 @@ def conflicts(
     if any(_concedes(c, e) for c in claim.concessions for e in unit.exceptions):
         kinds.append("condition")  # "even if you report the theft" against "unless the theft is reported"
     if (
-        quantity_conflict(claim.quantities, unit.quantities) or _unit_conflict(claim, unit, shared)
+        # A figure is compared with a clause about the same thing: one that shares more with the claim
+        # than the claim's own time-unit words ("5 year olds" and "three terms a year" share only "year").
+        # A terse value ("It's $45.") is aligned by its question's words.
+        (shared - claim.figure_units or not claim.words - claim.figure_units)
+        and (quantity_conflict(claim.quantities, unit.quantities) or _unit_conflict(claim, unit, shared))
     ) and not any(
         worked_out(q, claim.quantities, unit.quantities, from_theirs=True) for q in claim.quantities
     ):
@@ -769,7 +773,17 @@ def _unit_conflict(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:
     # How often something happens ("more than once a year") is not the amount a claim restates.
     claimed = [q for q in claim.quantities if q.unit != "times"]
     stated = [s for s in unit.quantities if s.unit != "times"]
-    return bool(claimed and stated and not any(same_figure(q, s) for q in claimed for s in stated))
+    # Only figures of comparable measures are another figure for one fact: an amount against a share, or
+    # the same measure ("$72 is paid when you collect" against "at least 3 days before" is no conflict).
+    comparable = any(
+        q.unit_class == s.unit_class or {q.unit_class, s.unit_class} <= _AMOUNTS
+        for q in claimed
+        for s in stated
+    )
+    return bool(comparable and not any(same_figure(q, s) for q in claimed for s in stated))
+
+
+_AMOUNTS = frozenset(("money", "share"))
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,7 @@ _UNIT_CLASS = {"%": "share", "$": "money", "\u20ac": "money", "\u00a3": "money"}
 _MEASURES = frozenset(_UNIT_CLASS.values())
 # Words after a number that are not its unit ("under 12 can visit", "2 or more").
 _NOT_UNITS = frozenset("or and to can may must will a an the each every per of in on at for".split())  # noqa: SIM905
+_AGE = re.compile(r"(?i)s?\s*-?\s*olds?\b")
 _HOW_OFTEN = frozenset("hourly daily nightly weekly fortnightly monthly yearly annual annually".split())  # noqa: SIM905
 
 
@@ -225,7 +226,10 @@ def quantities(text: str) -> frozenset[Quantity]:
             or re.search(r"(?i)\bhour\s+and\s+a\s*$", text[: m.start("num")])
         ):
             continue  # "half hour": 30 minutes, found above
-        found.add(Quantity(value, _unit(m.group("unit"), m.group("cur"))))
+        unit = _unit(m.group("unit"), m.group("cur"))
+        if unit in ("year", "month") and _AGE.match(text, m.end()):
+            unit = "age"  # "5 year olds", "a 3-year-old": an age, not a duration
+        found.add(Quantity(value, unit))
     if any(hint in text for hint in _TIMES_HINTS):
         found.update(Quantity(_TIMES_VALUES[m.group().lower()], "times") for m in _TIMES_WORD.finditer(text))
     return frozenset(found)
