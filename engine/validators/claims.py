@@ -172,6 +172,35 @@ _REWORDS = (
         r"\1\2 in advance",
         ("pre",),
     ),
+    # "provided the bin was out" is "as long as the bin was out": one condition however it is put.
+    (
+        re.compile(
+            r"(?i)\bprovid(?:ed|ing)(?:\s+that)?(?=\s+(?:you|your|the|a|an|it|its|they|their|we|our|he|his|she|"
+            r"her|all|any|both|each|there|this|these|those)\b)"
+        ),
+        "as long as",
+        ("provid", "Provid", "PROVID"),
+    ),
+    # "under-fives", "over-18s": "under 5", "over 18".
+    (
+        re.compile(
+            r"(?i)\b(under|over)[\s-](\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+            r"sixteen|eighteen|twenty|sixty|sixty-fives?)s\b"
+        ),
+        r"\1 \2",
+        ("under", "over", "Under", "Over"),
+    ),
+    # "let the school know" is "tell the school".
+    (re.compile(r"(?i)\blet\s+((?:[\w']+\s+){0,3}?)know\b"), r"tell \1", ("let", "Let")),
+    # "within the last 12 months" is "within 12 months".
+    (
+        re.compile(
+            r"(?i)\b(?:the\s+)?(?:last|past)\s+(?=(?:\d|one|two|three|four|five|six|seven|eight|nine|ten|"
+            r"eleven|twelve)\b)"
+        ),
+        "",
+        ("last", "past", "Last", "Past"),
+    ),
 )
 # What a before/after orders: "X before Y" and "Y after X" both put X first.
 _ORDER = re.compile(r"(?i)\b(before|after)\b")
@@ -216,7 +245,6 @@ def figure_parts(part: Clause) -> list[Clause]:
     return [part]
 
 
-# Words that say how an answer is put, not what it claims ("The answer is 30 days.").
 _UNIT_WORD = re.compile(r"(?i)\b(minute|hour|day|week|fortnight|month|year)s?\b")
 _BOUND_UNIT = re.compile(
     r"(?i)(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
@@ -241,10 +269,11 @@ DURATION = "#duration"  # what a passage stating any duration says of a claim's 
 _TIME_UNIT_WORDS = frozenset(map(canonical, ("minute", "hour", "day", "week", "fortnight", "month", "year")))
 # Fractions are quantities ("a quarter of the total" is 25%), not content words.
 _FRACTIONS = frozenset(("quarter", "quarters", "third", "thirds"))
+# Words that say how an answer is put, not what it claims ("The answer is 30 days.", "Not yet.").
 FILLER = frozenset(
     """
     answer question yes correct right true sure certainly indeed according based state says
-    mention document documents context information note please
+    mention document documents context information note please yet
     """.split()  # noqa: SIM905 - a word list reads better as text
 )  # fmt: skip
 _STOP = frozenset(

@@ -46,7 +46,7 @@ _SYNONYM_PAIRS = (
     # Clipped forms: "exam" is "examination".
     ("illness", "ill"), ("sick", "ill"), ("sickness", "ill"), ("absent", "away"), ("absence", "away"),
     ("welcome", "allow"), ("fortnight", "day"),  # "a fortnight" is 14 days (a quantity too)
-    ("daily", "day"),
+    ("daily", "day"), ("notice", "tell"),  # "48 hours' notice is given": tell 48 hours ahead
     ("examination", "exam"), ("telephone", "phone"), ("advertisement", "advert"), ("laboratory", "lab"),
     ("refrigerator", "fridge"), ("mathematics", "maths"),
 )  # fmt: skip

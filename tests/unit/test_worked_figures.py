@@ -198,3 +198,33 @@ def test_ages_are_not_durations() -> None:
     assert Quantity("7", "age") in quantities("for 6 and 7 year olds")
     assert Quantity("3", "age") in quantities("a 3-year-old")
     assert Quantity("7", "year") in quantities("for 7 years")
+
+
+# --- paraphrases ------------------------------------------------------------------------------------------
+
+SURGERY = (
+    "Repeat prescriptions are ready within 3 working days, provided the request reaches us before noon. "
+    "Patients must give 24 hours' notice to cancel an appointment. Under 16s need a parent present. "
+    "A free flu jab is offered to patients seen within 12 months."
+)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Prescriptions are ready within three working days, as long as the request reaches us before noon.",
+        "Let the surgery know at least a day ahead if you need to cancel an appointment.",
+        "Under-sixteens need a parent present.",
+        "A free flu jab is offered to patients seen within the last 12 months.",
+    ],
+)
+def test_paraphrases_are_support(answer: str) -> None:
+    assert codes(grounding_validator(), subject(answer, "", SURGERY)) == []
+
+
+def test_a_dropped_condition_still_contradicts() -> None:
+    found = codes(
+        grounding_validator(),
+        subject("Repeat prescriptions are always ready within 3 working days.", "", SURGERY),
+    )
+    assert "grounding.contradicted" in found
