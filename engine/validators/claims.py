@@ -155,7 +155,9 @@ _REWORDS = (
     (re.compile(r"(?i)\bhalf[\s-](?:the\s+)?price\b"), "half discount", ("half",)),
     # "hand back the key", "give it back": return it.
     (
-        re.compile(r"(?i)\b(?:hand(?:s|ed|ing)?|giv(?:e|es|en|ing)|gave)\s+(?:(?:it|them)\s+)?back\b"),
+        re.compile(
+            r"(?i)\b(?:hand(?:s|ed|ing)?|giv(?:e|es|en|ing)|gave|com(?:e|es|ing)|came)\s+(?:(?:it|them)\s+)?back\b"
+        ),
         "return",
         ("back",),
     ),

@@ -242,11 +242,16 @@ class GroundingCheck:
                 )
                 if totals:
                     parts = [(dataclasses.replace(p, quantities=p.quantities - totals), t) for p, t in parts]
+            # A condition the claim's sentence states in another of its clauses ("Report it within 2 days
+            # and the crew comes back within 3, as long as ...") is not dropped by the clause that lacks it.
+            stated_here = (
+                given | c.features.words | figures(c.features.quantities) if len(parts) > 1 else given
+            )
             conflict = next(
                 (
                     (part, a)
                     for part, topic in parts
-                    if (a := align(part, all_units, topic=topic, given=given)).contradiction
+                    if (a := align(part, all_units, topic=topic, given=stated_here)).contradiction
                 ),
                 None,
             )

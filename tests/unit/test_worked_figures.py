@@ -228,3 +228,13 @@ def test_a_dropped_condition_still_contradicts() -> None:
         subject("Repeat prescriptions are always ready within 3 working days.", "", SURGERY),
     )
     assert "grounding.contradicted" in found
+
+
+def test_a_condition_stated_in_another_clause_of_the_sentence_is_not_dropped() -> None:
+    answer = (
+        "Order before noon and the parcel comes back to us within 5 days, as long as the label is attached."
+    )
+    passage = "Returned parcels reach us within 5 days, provided the label is attached. Orders close at noon."
+    assert "grounding.contradicted" not in codes(grounding_validator(), subject(answer, "", passage))
+    dropped = "Order before noon and returned parcels always reach us within 5 days."
+    assert "grounding.contradicted" in codes(grounding_validator(), subject(dropped, "", passage))
