@@ -710,7 +710,21 @@ def conflicts(
         # A claim that works a figure out from the clause's ("ten lessons would cost $550" from "$55 each")
         # restates it: its other figures are about other things.
         kinds.append("quantity")
+    if (
+        ("negation" in kinds or "antonym" in kinds)
+        and _FREE_STEM in claim.antonym_words
+        and any(side[0] == "<" for side in claim.sides & unit.sides)
+        and _CHARGED_AFTER.search(unit.text)
+    ):
+        # "free within 30 minutes" against "collect within 30 minutes; after that, a charge of $10": the
+        # charge is for the time after the period the claim bounds, the other side of the same figure.
+        kinds = [k for k in kinds if k not in ("negation", "antonym")]
     return tuple(kinds)
+
+
+_FREE_STEM = stem("free")
+# A charge that starts where a period ends: "after that", "thereafter", "beyond that".
+_CHARGED_AFTER = re.compile(r"(?i)\b(?:after\s+(?:that|this|then|which)|thereafter|beyond\s+(?:that|this))\b")
 
 
 _BEFORE = stem("before")

@@ -328,9 +328,9 @@ def listed_counts(text: str) -> frozenset[str]:
         return frozenset()
     out = set()
     for m in _LISTED.finditer(text):
-        n = 0
+        n = 0.0
         for item in _LIST_ITEM.finditer(m.group()):
             word = item.group(1).lower()
             n += int(word) if word.isdigit() else (1 if word in ("a", "an") else NUMBER_WORDS[word])
-        out.add(str(n))
+        out.add(normalise_number(f"{n:g}"))
     return frozenset(out)

@@ -238,3 +238,11 @@ def test_a_condition_stated_in_another_clause_of_the_sentence_is_not_dropped() -
     assert "grounding.contradicted" not in codes(grounding_validator(), subject(answer, "", passage))
     dropped = "Order before noon and returned parcels always reach us within 5 days."
     assert "grounding.contradicted" in codes(grounding_validator(), subject(dropped, "", passage))
+
+
+def test_free_within_a_period_agrees_with_a_charge_after_it() -> None:
+    passage = "Cars must leave within 2 hours of arrival; after that, a charge of $5 is made for each hour."
+    ok = "Parking is free within 2 hours of arrival; after that it costs $5 an hour."
+    assert "grounding.contradicted" not in codes(grounding_validator(), subject(ok, "", passage))
+    wrong = "Parking is free within 4 hours of arrival."
+    assert codes(grounding_validator(), subject(wrong, "", passage))
