@@ -156,13 +156,11 @@ _ONE_UNIT = re.compile(
     r"(?i)(?:\b(?:than|within|least|most|after|under|over|about|for)\s+(?:a|one)\s+(day|week|month|year)\b"
     r"|\b(?:a|one)\s+(day|week|month|year)['\u2019]s?\s)"
 )
-_ONE_UNIT_HINTS = ("day", "week", "month", "year", "DAY", "WEEK", "MONTH", "YEAR")
+_ONE_UNIT_HINTS = ("a day", "a week", "a month", "a year", "one day", "one week", "one month", "one year")
 
 
 def _spelt(text: str) -> list[Quantity]:
     out: list[Quantity] = []
-    if any(hint in text for hint in _ONE_UNIT_HINTS):
-        out.extend(Quantity("1", m.group(1) or m.group(2)) for m in _ONE_UNIT.finditer(text))
     if "alf" in text or "ALF" in text:
         out.extend(Quantity("50", "%") for _ in _HALF_PRICE.finditer(text))
     for m in _SPELT_DURATION.finditer(text):
@@ -205,6 +203,10 @@ def quantities(text: str) -> frozenset[Quantity]:
     found = set()
     if any(hint in text for hint in _SPELT_HINTS):
         found.update(_spelt(text))
+    if "a " in text or "one " in text or "A " in text or "One " in text:
+        low = text.lower()
+        if any(hint in low for hint in _ONE_UNIT_HINTS):
+            found.update(Quantity("1", m.group(1) or m.group(2)) for m in _ONE_UNIT.finditer(text))
     if any(hint in text for hint in _PERIOD_HINTS):
         found.update(_PERIODS[m.group(1).lower()] for m in _PERIOD.finditer(text))
     spans: list[tuple[int, int, Quantity]] = []
