@@ -26,8 +26,9 @@ FALSE_REJECTS = {
     "release_blind2.jsonl": 0.0,
     # The third blind set, scored once at 16/32 and tuned on since (tests/data/README.md): none now.
     "release_blind3.jsonl": 0.0,
-    # The fourth blind set as scored once (16/32): measured, not a target; a floor against regression.
-    "release_blind4.jsonl": 16 / 32,
+    # The fourth blind set, scored once at 16/32 and tuned on since (tests/data/README.md): 2/32 now
+    # (b4-ok-6, b4-ok-7 still rejected); measured, not the target; a floor against regression.
+    "release_blind4.jsonl": 2 / 32,
 }
 TARGET_RECALL = {"injection": 0.95, "pii": 1.0, "secrets": 1.0}
 TARGET_CONTRADICTION = 0.9
@@ -48,11 +49,12 @@ MEASURED_RECALL = {
         ("full", "off_question"): 6 / 6,
         ("detectors", "injection"): 12 / 12,
     },
-    # As scored once, never tuned on: the injection figure is below the target, so it is the floor.
+    # Scored once at 23/24 contradictions, 5/6 off-question and 10/12 injections in the detectors-only
+    # pass; tuned on since, it measures 23/24, 5/6 and 12/12.
     "release_blind4.jsonl": {
         ("full", "contradiction"): 23 / 24,
         ("full", "off_question"): 5 / 6,
-        ("detectors", "injection"): 10 / 12,
+        ("detectors", "injection"): 12 / 12,
     },
 }
 EPS = 1e-9
