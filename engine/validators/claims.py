@@ -423,6 +423,8 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
     hypothetical: list[set[str]] = []
     open_scopes: list[tuple[set[str], int]] = []  # (scope, content words still to take)
     last_scope: set[str] | None = None
+    pending: tuple[set[str], list[str], int, str] | None = None
+    passives: list[tuple[set[str], list[str], int]] = []
     in_antecedent = antecedent = waits = False
     segment: list[set[str]] = []  # negations since the last punctuation
     said: list[str] = []  # content words since the last punctuation: a copula's subject
@@ -466,6 +468,11 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         if low_token in _ANTECEDENT:
             in_antecedent = antecedent = True
         word, negates = _norm_word(token)
+        if pending is not None and previous == pending[3]:
+            # "won't be taken": a passive negation; kept only if its verb turns out to be a light one.
+            if low_token in ("be", "been"):
+                passives.append(pending[:3])
+            pending = None
         if negates:
             if low_token == "without" and last_scope is not None:
                 # "cannot accept a claim without a reference": the reference is negated twice (required).
@@ -479,6 +486,8 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
                 scope.update(said)
                 plain.difference_update(said)
                 stretch_of[id(scope)] = len(stretches) - 1
+            elif not word:
+                pending = (scope, list(said), len(stretches) - 1, low_token)
             (hypothetical if in_antecedent else scopes).append(scope)
             if not in_antecedent:
                 segment.append(scope)
@@ -498,6 +507,13 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
             said.append(word)
             stretches[-1].add(word)
         previous = low_token
+    for scope, subject, stretch in passives:
+        if not scope:
+            # "Ordinary bags won't be taken": a negated light verb in the passive negates its subject, as a
+            # copula's negation does.
+            scope.update(subject)
+            plain.difference_update(subject)
+            stretch_of[id(scope)] = stretch
     low = body.lower()
     conditional = waits or bool(_CONDITION.search(body))
     restricted = _heads(_RESTRICTED, body) | _heads(_RESTRICTED_AFTER, body) if "only" in low else frozenset()

@@ -26,9 +26,9 @@ FALSE_REJECTS = {
     "release_blind2.jsonl": 0.0,
     # The third blind set, scored once at 16/32 and tuned on since (tests/data/README.md): none now.
     "release_blind3.jsonl": 0.0,
-    # The fourth blind set, scored once at 16/32 and tuned on since (tests/data/README.md): 2/32 now
-    # (b4-ok-6, b4-ok-7 still rejected); measured, not the target; a floor against regression.
-    "release_blind4.jsonl": 2 / 32,
+    # The fourth blind set, scored once at 16/32 and tuned on since (tests/data/README.md): 1/32 now
+    # (b4-ok-6 still rejected); measured, not the target; a floor against regression.
+    "release_blind4.jsonl": 1 / 32,
 }
 TARGET_RECALL = {"injection": 0.95, "pii": 1.0, "secrets": 1.0}
 TARGET_CONTRADICTION = 0.9

@@ -246,3 +246,14 @@ def test_free_within_a_period_agrees_with_a_charge_after_it() -> None:
     assert "grounding.contradicted" not in codes(grounding_validator(), subject(ok, "", passage))
     wrong = "Parking is free within 4 hours of arrival."
     assert codes(grounding_validator(), subject(wrong, "", passage))
+
+
+def test_a_negated_light_verb_in_the_passive_negates_its_subject() -> None:
+    passage = "Boxes left outside the depot are not accepted, unless they are sealed with our own tape."
+    answer = (
+        "Only if they are sealed with the depot's tape; other boxes left outside the depot won't be taken."
+    )
+    assert "grounding.contradicted" not in codes(grounding_validator(), subject(answer, "", passage))
+    assert "grounding.contradicted" in codes(
+        grounding_validator(), subject("Boxes left outside the depot will always be accepted.", "", passage)
+    )
