@@ -209,6 +209,7 @@ class GroundingCheck:
         ]
         stated = frozenset(q for us in units for u in us for q in u.quantities)
         values = {q.value for q in stated}
+        asked_values = {q.value for q in clause(subject.question).quantities} if subject.question else set()
         if subject.question:
             # The question's own figures, and how many things it lists, are the asker's: an answer may
             # restate them ("That's five items" for "a sofa, two chairs, a table and a bed").
@@ -262,6 +263,15 @@ class GroundingCheck:
                 reasons.append(
                     f"{'/'.join(a.contradiction)}: {part.text!r} against {against!r}" if explain else ""
                 )
+                continue
+            # Figures the conversation supplies or a sum works out are checked as such, not placed here.
+            derived = frozenset(
+                q for q in c.features.quantities if q.value in asked_values or worked_out(q, spoken, stated)
+            )
+            misplaced = next((part for part, _ in parts if _misattributed(part, all_units, derived)), None)
+            if misplaced is not None:
+                outcomes.append("grounding.unsupported")  # a true figure, but another fact's
+                reasons.append(f"a figure another fact states: {misplaced.text!r}" if explain else "")
                 continue
             share = np.array([_share(c.features, w) for w in words])
             best = float(share.max())
@@ -375,6 +385,33 @@ def _held(q: Quantity, values: set[str], stated: frozenset[Quantity]) -> bool:
 def _plain(text: str) -> str:
     """Lower case, one space between words, no closing punctuation: for word-for-word comparison."""
     return " ".join(text.lower().split()).rstrip(".!?;: ")
+
+
+# A claim's fact is found when a passage clause holds this share of its words.
+_FACT_FOUND = 0.75
+
+
+def _misattributed(part: Clause, units: Sequence[Clause], derived: frozenset[Quantity]) -> bool:
+    """A figure moved from one fact to another: "get a police crime reference within 30 days" where a
+    passage clause says "get a police crime reference" and only "report the claim within 30 days" holds
+    30 days. Every figure is in the context, so the number check passes; the fact is found, so support
+    does too. A figure every clause stating it shares no word with is another fact's (a sentence joining
+    two facts, "£153: the usual £180 less 15%", shares some word with each)."""
+    said = part.words - part.figure_units
+    if not part.quantities or len(said) < 2:
+        return False
+    overlap = [(len(said & u.words) / len(said), u) for u in units]
+    if max((o for o, _ in overlap), default=0.0) < _FACT_FOUND:
+        return False
+    for q in part.quantities - derived:
+        holders = [
+            o
+            for o, u in overlap
+            if any(s.value == q.value and s.unit_class == q.unit_class for s in u.quantities)
+        ]
+        if holders and max(holders) == 0.0:
+            return True
+    return False
 
 
 def _share(claim: Clause, passage_words: frozenset[str]) -> float:

@@ -226,3 +226,35 @@ def test_answers_that_address_their_question(question: str, answer: str) -> None
 def test_a_negative_sentence_is_not_terse_by_type() -> None:
     subject = Subject("Lockers over 40 litres are not available.", "Until what time can guests stay?", CLUB)
     assert codes(relevance_validator(), subject) == ["relevance.off_question"]
+
+
+# --- a figure moved from one fact to another ---------------------------------------------------------------
+
+BOATYARD = (
+    "Boats must be lifted out of the water by 31 October and their engines winterised. "
+    "We cannot store a boat whose engine has not been winterised. "
+    "Storage fees are invoiced within 14 days of the lift-out."
+)
+
+
+def test_a_figure_attached_to_a_fact_that_states_none_is_unsupported() -> None:
+    # Every figure is in the context and every word of the fact is too: only where the figure sits is wrong.
+    moved = "Lift your boat out by 31 October and have the engine winterised within 14 days."
+    subject = Subject(
+        text=moved, question="When must my boat come out?", context=(ContextPassage("b", BOATYARD),)
+    )
+    assert codes(grounding_validator(), subject) == ["grounding.unsupported"]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Lift your boat out by 31 October and have the engine winterised.",
+        "Lift it out by 31 October; storage fees are invoiced within 14 days of the lift-out.",
+    ],
+)
+def test_a_figure_with_its_own_fact_is_not_misplaced(answer: str) -> None:
+    subject = Subject(
+        text=answer, question="When must my boat come out?", context=(ContextPassage("b", BOATYARD),)
+    )
+    assert "grounding.unsupported" not in codes(grounding_validator(), subject)
