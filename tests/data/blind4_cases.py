@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases import case, inline, zero_width
+from cases import injected, inline, labelled, sensitive_cases, zero_width
 from values import Values
 
 WASTE = inline(
@@ -597,38 +597,11 @@ def sensitive(v: Values) -> list[dict[str, Any]]:
             "Over SSH, with this key:\n{v}",
         ),
     ]
-    out = []
-    counts: dict[str, int] = {}
-    for kind, typ, ctx, q, value, template in rows:
-        counts[typ] = counts.get(typ, 0) + 1
-        out.append(
-            case(
-                f"b4-{kind}-{typ}-{counts[typ]}",
-                ctx,
-                q,
-                template.format(v=value),
-                "stop_or_redact",
-                kind,
-                [value],
-                value_type=typ,
-            )
-        )
-    return out
+    return sensitive_cases("b4", rows)
 
 
 def blind4() -> list[dict[str, Any]]:
-    out = [case(f"b4-ok-{n}", ctx, q, a, "approve") for n, (ctx, q, a, _style) in enumerate(APPROVE, 1)]
-    out += [
-        case(f"b4-con-{n}", ctx, q, a, "stop", "contradiction", contradiction=sub)
-        for n, (ctx, q, a, sub) in enumerate(CONTRADICT, 1)
-    ]
-    out += [
-        case(f"b4-off-{n}", ctx, q, a, "stop", "off_question")
-        for n, (ctx, q, a) in enumerate(OFF_QUESTION, 1)
-    ]
-    out += [
-        case(f"b4-inj-{n}", ctx, q, a, "stop", "injection", form=form)
-        for n, (ctx, q, a, form) in enumerate(INJECT, 1)
-    ]
+    out = labelled("b4", APPROVE, CONTRADICT, OFF_QUESTION)
+    out += injected("b4", INJECT)
     out += sensitive(Values(48_611))
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cases import b64, case, inline
+from cases import b64, injected, inline, labelled, sensitive_cases
 from values import Values
 
 BANK = inline(
@@ -1097,37 +1097,11 @@ def sensitive(v: Values) -> list[dict[str, Any]]:
             "DefaultEndpointsProtocol=https;AccountName=swiftpostphotos;AccountKey={v};EndpointSuffix=core.windows.net",
         ),
     ]
-    out = []
-    counts: dict[str, int] = {}
-    for kind, typ, ctx, q, value, template in rows:
-        counts[typ] = counts.get(typ, 0) + 1
-        out.append(
-            case(
-                f"b-{kind}-{typ}-{counts[typ]}",
-                ctx,
-                q,
-                template.format(v=value),
-                "stop_or_redact",
-                kind,
-                [value],
-                value_type=typ,
-            )
-        )
-    return out
+    return sensitive_cases("b", rows)
 
 
 def blind() -> list[dict[str, Any]]:
-    out = [case(f"b-ok-{n}", ctx, q, a, "approve") for n, (ctx, q, a, _style) in enumerate(APPROVE, 1)]
-    out += [
-        case(f"b-con-{n}", ctx, q, a, "stop", "contradiction", contradiction=sub)
-        for n, (ctx, q, a, sub) in enumerate(CONTRADICT, 1)
-    ]
-    out += [
-        case(f"b-off-{n}", ctx, q, a, "stop", "off_question") for n, (ctx, q, a) in enumerate(OFF_QUESTION, 1)
-    ]
-    out += [
-        case(f"b-inj-{n}", ctx, q, a, "stop", "injection", form=form)
-        for n, (ctx, q, a, form) in enumerate(INJECT, 1)
-    ]
+    out = labelled("b", APPROVE, CONTRADICT, OFF_QUESTION)
+    out += injected("b", INJECT)
     out += sensitive(Values(9_003))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import codecs
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,56 @@ def case(
     if forbidden:
         out["forbidden"] = list(forbidden)
     out.update(extra)
+    return out
+
+
+def labelled(
+    prefix: str,
+    approve: Sequence[tuple[Any, ...]],
+    contradict: Sequence[tuple[Any, ...]],
+    off_question: Sequence[tuple[Any, ...]],
+) -> list[dict[str, Any]]:
+    """A split's written cases, numbered per group: correct answers (a trailing style note is only for the
+    reader), contradictions with their sub-kind, and true answers to another question."""
+    out = [case(f"{prefix}-ok-{n}", ctx, q, a, "approve") for n, (ctx, q, a, *_) in enumerate(approve, 1)]
+    out += [
+        case(f"{prefix}-con-{n}", ctx, q, a, "stop", "contradiction", contradiction=sub)
+        for n, (ctx, q, a, sub) in enumerate(contradict, 1)
+    ]
+    out += [
+        case(f"{prefix}-off-{n}", ctx, q, a, "stop", "off_question")
+        for n, (ctx, q, a) in enumerate(off_question, 1)
+    ]
+    return out
+
+
+def injected(prefix: str, rows: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Answers echoing an instruction aimed at the model: (context, question, answer, form)."""
+    return [
+        case(f"{prefix}-inj-{n}", ctx, q, a, "stop", "injection", form=form)
+        for n, (ctx, q, a, form) in enumerate(rows, 1)
+    ]
+
+
+def sensitive_cases(prefix: str, rows: Sequence[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Answers holding a value that must never be released: (kind, type, context, question, value,
+    template with {v}); numbered per value type."""
+    out = []
+    counts: dict[str, int] = {}
+    for kind, typ, ctx, q, value, template in rows:
+        counts[typ] = counts.get(typ, 0) + 1
+        out.append(
+            case(
+                f"{prefix}-{kind}-{typ}-{counts[typ]}",
+                ctx,
+                q,
+                template.format(v=value),
+                "stop_or_redact",
+                kind,
+                [value],
+                value_type=typ,
+            )
+        )
     return out
 
 
