@@ -209,13 +209,13 @@ class GroundingCheck:
         ]
         stated = frozenset(q for us in units for u in us for q in u.quantities)
         values = {q.value for q in stated}
-        asked_values = {q.value for q in clause(subject.question).quantities} if subject.question else set()
+        asked = clause(subject.question) if subject.question else None
+        asked_values = {q.value for q in asked.quantities} if asked else set()
         if subject.question:
             # The question's own figures, and how many things it lists, are the asker's: an answer may
             # restate them ("That's five items" for "a sofa, two chairs, a table and a bed").
-            values |= {q.value for q in clause(subject.question).quantities} | listed_counts(subject.question)
+            values |= asked_values | listed_counts(subject.question)
         all_units = [u for us in units for u in us]
-        asked = clause(subject.question) if subject.question else None
         question = asked.words - FILLER - _QUESTION_FORM if asked else frozenset()
         # What the question states, its figures included: a condition it states needs no repeating.
         given = question | figures(asked.quantities) if asked else frozenset()
@@ -225,6 +225,11 @@ class GroundingCheck:
         spoken = frozenset().union(
             asked.quantities if asked else frozenset(), *(c.features.quantities for c in claims)
         )
+
+        def derived(q: Quantity) -> bool:
+            """A figure the conversation supplies or a sum works out: checked as such, not placed."""
+            return q.value in asked_values or worked_out(q, spoken, stated)
+
         weight = self._lexical_weight
         outcomes: list[str] = []
         reasons: list[str] = []
@@ -264,10 +269,7 @@ class GroundingCheck:
                     f"{'/'.join(a.contradiction)}: {part.text!r} against {against!r}" if explain else ""
                 )
                 continue
-            # Figures the conversation supplies or a sum works out are checked as such, not placed here.
-            derived = frozenset(
-                q for q in c.features.quantities if q.value in asked_values or worked_out(q, spoken, stated)
-            )
+
             misplaced = next((part for part, _ in parts if _misattributed(part, all_units, derived)), None)
             if misplaced is not None:
                 outcomes.append("grounding.unsupported")  # a true figure, but another fact's
@@ -391,7 +393,7 @@ def _plain(text: str) -> str:
 _FACT_FOUND = 0.75
 
 
-def _misattributed(part: Clause, units: Sequence[Clause], derived: frozenset[Quantity]) -> bool:
+def _misattributed(part: Clause, units: Sequence[Clause], derived: Callable[[Quantity], bool]) -> bool:
     """A figure moved from one fact to another: "get a police crime reference within 30 days" where a
     passage clause says "get a police crime reference" and only "report the claim within 30 days" holds
     30 days. Every figure is in the context, so the number check passes; the fact is found, so support
@@ -403,13 +405,13 @@ def _misattributed(part: Clause, units: Sequence[Clause], derived: frozenset[Qua
     overlap = [(len(said & u.words) / len(said), u) for u in units]
     if max((o for o, _ in overlap), default=0.0) < _FACT_FOUND:
         return False
-    for q in part.quantities - derived:
+    for q in part.quantities:
         holders = [
             o
             for o, u in overlap
             if any(s.value == q.value and s.unit_class == q.unit_class for s in u.quantities)
         ]
-        if holders and max(holders) == 0.0:
+        if holders and max(holders) == 0.0 and not derived(q):  # derived last: worked_out is the costly one
             return True
     return False
 
