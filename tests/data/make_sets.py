@@ -496,6 +496,7 @@ if __name__ == "__main__":
     from blind2_cases import blind2
     from blind3_cases import blind3
     from blind4_cases import blind4
+    from blind5_cases import blind5
     from blind_cases import blind
     from cases import write
     from dev_cases import dev
@@ -507,3 +508,4 @@ if __name__ == "__main__":
     write(Path(__file__).parent / "release_blind2.jsonl", blind2())
     write(Path(__file__).parent / "release_blind3.jsonl", blind3())
     write(Path(__file__).parent / "release_blind4.jsonl", blind4())
+    write(Path(__file__).parent / "release_blind5.jsonl", blind5())
