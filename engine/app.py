@@ -157,7 +157,8 @@ def gate_validators(name: str, settings: Settings, embed: Embed | None = None) -
 
 
 def claim_judge(settings: Settings) -> ClaimJudge | None:
-    """The optional grounding judge on an OpenAI-compatible endpoint (``GOVERNOR_JUDGE_URL``), or None."""
+    """The optional grounding judge on an OpenAI-compatible endpoint (``GOVERNOR_JUDGE_URL``), confirming or
+    deciding claims (``GOVERNOR_JUDGE_ROLE``), or None."""
     if not settings.judge_url:
         return None
     from engine.models.llm import ChatMessage, OpenAIChat
@@ -169,7 +170,10 @@ def claim_judge(settings: Settings) -> ClaimJudge | None:
         api_key=settings.judge_api_key.get_secret_value() if settings.judge_api_key else None,
         timeout_s=settings.judge_timeout_seconds,
     )
-    return ChatJudge(lambda prompt: chat.complete([ChatMessage("user", prompt)], max_tokens=200).text)
+    return ChatJudge(
+        lambda prompt: chat.complete([ChatMessage("user", prompt)], max_tokens=200).text,
+        decides=settings.judge_role == "decide",
+    )
 
 
 def policy_gate(

@@ -118,6 +118,10 @@ class Settings(BaseSettings):
     judge_model: str = "gpt-4o-mini"
     judge_api_key: SecretStr | None = None
     judge_timeout_seconds: float = 30.0
+    # "confirm": the judge sees the claims the cheap checks let stand and can only object (strict tenants);
+    # "decide": its label is the outcome of every claim no passage restates word for word (an entailment
+    # model that tells a paraphrase from a wrong answer, which the lexical rules cannot).
+    judge_role: Literal["confirm", "decide"] = "confirm"
     vector_store_url: str | None = None  # Qdrant server; None -> the embedded store at vector_store_path
     vector_store_path: Path | None = None  # default: <cache_dir>/vectors/<stack_name>
     retrieval_k: int = 3

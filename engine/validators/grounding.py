@@ -5,7 +5,8 @@ claim's content words found in a passage (answer particles and words such as "an
 blended with cosine similarity when an embedding function is given; a number no passage contains
 makes a claim unsupported. Contradiction is decided by ``claims.align`` against the best-aligned
 passage clauses (negation, absolutes, antonyms, dropped conditions, quantities). An optional
-``ClaimJudge`` (NLI or an LLM) reviews the claims the cheap checks left standing.
+``ClaimJudge`` (NLI or an LLM) reviews the claims the cheap checks left standing, or, when it decides,
+labels every claim no passage restates word for word.
 """
 
 from __future__ import annotations
@@ -342,31 +343,48 @@ class GroundingCheck:
     def _decide(
         self, subject: Subject, assessment: _Assessment, cosine: np.ndarray | None
     ) -> ValidatorResult:
-        spans: dict[str, list[Span]] = {}
-        standing: list[_Claim] = []
+        outcomes = list(assessment.outcomes)
         rows = {claim_index: row for row, claim_index in enumerate(assessment.open)}
-        for i, (c, outcome) in enumerate(zip(assessment.claims, assessment.outcomes, strict=True)):
+        for i, outcome in enumerate(outcomes):
             if outcome == OPEN:
                 assert cosine is not None  # OPEN only when there is an embedding to decide
                 w = self._lexical_weight
                 support = w * assessment.lexical[i] + (1 - w) * cosine[rows[i]]
-                outcome = STANDING if float(support.max()) >= self._min_support else "grounding.unsupported"
-            if outcome == STANDING:
-                standing.append(c)
-            else:
+                outcomes[i] = (
+                    STANDING if float(support.max()) >= self._min_support else "grounding.unsupported"
+                )
+        if self._judge is not None and assessment.passages:
+            self._judged(subject, assessment, outcomes)
+        spans: dict[str, list[Span]] = {}
+        for c, outcome in zip(assessment.claims, outcomes, strict=True):
+            if outcome != STANDING:
                 spans.setdefault(outcome, []).append(Span(c.start, c.end))
-        if self._judge is not None and standing:
-            context = "\n".join(assessment.passages)
-            pairs = [(context, subject.text[c.start : c.end]) for c in standing]
-            for c, label in zip(standing, self._judge.judge(pairs), strict=True):
-                if label != "entailed":
-                    code = "grounding.contradicted" if label == "contradicted" else "grounding.unsupported"
-                    spans.setdefault(code, []).append(Span(c.start, c.end))
         findings = tuple(
             Finding(code, GROUNDING_MESSAGES[code], tuple(sorted(s, key=lambda x: x.start)))
             for code, s in sorted(spans.items())
         )
         return ValidatorResult(self.name, passed=not findings, findings=findings, checks=self.checks)
+
+    def _judged(self, subject: Subject, assessment: _Assessment, outcomes: list[str]) -> None:
+        """The judge's label becomes the outcome of each claim it sees: the standing ones when it confirms;
+        when it decides, every claim no passage restates word for word, whatever the lexical checks said."""
+        assert self._judge is not None
+        texts = [subject.text[c.start : c.end] for c in assessment.claims]
+        if self._judge.decides:
+            said = frozenset().union(*(_verbatim(p) for p in assessment.passages))
+            seen = [i for i, text in enumerate(texts) if _plain(text) not in said]
+        else:
+            seen = [i for i, outcome in enumerate(outcomes) if outcome == STANDING]
+        if not seen:
+            return
+        context = "\n".join(assessment.passages)
+        labels = self._judge.judge([(context, texts[i]) for i in seen])
+        for i, label in zip(seen, labels, strict=True):
+            outcomes[i] = _JUDGED[label]
+
+
+# What a judge's label makes of a claim.
+_JUDGED = {"entailed": STANDING, "contradicted": "grounding.contradicted", "neutral": "grounding.unsupported"}
 
 
 @lru_cache(maxsize=4096)

@@ -1,6 +1,9 @@
 """An optional second opinion on claims: NLI or an LLM judge behind one interface.
 
-The cheap checks in ``claims`` run first; a judge sees only the claims they left standing. The
+A judge either confirms or decides. One that confirms (the default) sees only the claims the cheap checks in
+``claims`` left standing and can only object: a strict tenant's second opinion. One that decides sees every
+claim a passage does not restate word for word, and its label is the outcome: the lexical rules cannot tell a
+paraphrase from a wrong answer's new words (docs/validators.md), an entailment model can. The
 OpenAI-compatible judge asks a chat model for one label per (context, claim) pair.
 """
 
@@ -27,7 +30,10 @@ class JudgeError(GovernorError):
 
 
 class ClaimJudge(Protocol):
-    """Labels (context, claim) pairs; raises on failure (the gate then fails closed)."""
+    """Labels (context, claim) pairs; raises on failure (the gate then fails closed). ``decides``: its label
+    is each claim's outcome, instead of a second opinion on the claims the cheap checks let stand."""
+
+    decides: bool
 
     def judge(self, pairs: Sequence[tuple[str, str]]) -> list[Label]: ...
 
@@ -35,8 +41,9 @@ class ClaimJudge(Protocol):
 class ChatJudge:
     """A judge on any OpenAI-compatible ``/chat/completions`` endpoint; one request per context."""
 
-    def __init__(self, complete: ChatComplete) -> None:
+    def __init__(self, complete: ChatComplete, *, decides: bool = False) -> None:
         self._complete = complete
+        self.decides = decides
 
     def judge(self, pairs: Sequence[tuple[str, str]]) -> list[Label]:
         labels: list[Label] = []

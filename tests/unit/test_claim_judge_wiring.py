@@ -77,3 +77,49 @@ def test_a_claim_the_judge_finds_contradicted_is_reported(judge_url: str) -> Non
     _ScriptedJudge.label = "contradicted"
     _, codes = _grounding(settings, "There is a 14-day waiting period for illness claims.")
     assert codes == ("grounding.contradicted",)
+
+
+# A paraphrase the lexical checks cannot place ("a fortnight" of "sickness" for "14-day ... illness", none of
+# its other words in the passage): unsupported for them, entailed for a judge that reads it.
+PARAPHRASE = "Sickness cover only starts once a fortnight has gone by since you took the policy out."
+
+
+def test_a_confirming_judge_cannot_release_what_the_cheap_checks_stopped(judge_url: str) -> None:
+    _, lexical = _grounding(Settings(), PARAPHRASE)
+    assert lexical, "the paraphrase must be one the lexical checks stop, or this test proves nothing"
+    _ScriptedJudge.label = "entailed"
+    _, codes = _grounding(Settings(judge_url=judge_url, judge_model="scripted"), PARAPHRASE)
+    assert codes == lexical and _ScriptedJudge.prompts == []
+
+
+def test_a_deciding_judge_releases_a_paraphrase_it_finds_entailed(judge_url: str) -> None:
+    settings = Settings(judge_url=judge_url, judge_model="scripted", judge_role="decide")
+    _ScriptedJudge.label = "entailed"
+    checks, codes = _grounding(settings, PARAPHRASE)
+    assert "judge" in checks and codes == ()
+    assert "fortnight" in _ScriptedJudge.prompts[-1]
+
+
+@pytest.mark.parametrize(
+    ("label", "code"), [("neutral", "grounding.unsupported"), ("contradicted", "grounding.contradicted")]
+)
+def test_a_deciding_judge_label_is_the_outcome(judge_url: str, label: str, code: str) -> None:
+    settings = Settings(judge_url=judge_url, judge_model="scripted", judge_role="decide")
+    _ScriptedJudge.label = label
+    _, codes = _grounding(settings, "Illness claims wait 14 days on a new pet policy.")
+    assert codes == (code,)
+
+
+def test_a_deciding_judge_is_not_asked_about_a_sentence_a_passage_restates_word_for_word(
+    judge_url: str,
+) -> None:
+    settings = Settings(judge_url=judge_url, judge_model="scripted", judge_role="decide")
+    _ScriptedJudge.label = "contradicted"
+    _, codes = _grounding(settings, CONTEXT[0].text)
+    assert codes == () and _ScriptedJudge.prompts == []
+
+
+def test_judge_role_is_confirm_unless_set() -> None:
+    assert Settings().judge_role == "confirm"
+    with pytest.raises(ValueError):
+        Settings(judge_role="overrule")  # type: ignore[arg-type]
