@@ -194,6 +194,35 @@ _REWORDS = (
     ),
     # "let the school know" is "tell the school".
     (re.compile(r"(?i)\blet\s+((?:[\w']+\s+){0,3}?)know\b"), r"tell \1", ("let", "Let")),
+    # Phrasal verbs and modal phrases said in other words: "pick the dog up" is "collect the dog", "carry on"
+    # is "continue", "need to pay" is "must pay" (a modal, as "have to" is), "looks like going over" is
+    # "likely to go over", "ask for consent" is a request for it (the consent is the content), "paid back"
+    # is refunded and "send it back" is return it.
+    (
+        re.compile(r"(?i)\bpick(?:s|ed|ing)?\s+((?:[\w']+\s+){0,2}?)up\b"),
+        r"collect \1",
+        ("pick",),
+    ),
+    (re.compile(r"(?i)\bcarr(?:y|ies|ied|ying)\s+on\b"), "continue", ("carr",)),
+    (re.compile(r"(?i)\bneed(?:s|ed)?\s+to\b"), "must", ("need",)),
+    (re.compile(r"(?i)\b(?:looks?|looked|looking|seems?|seemed)\s+like\b"), "likely", ("like",)),
+    (
+        re.compile(r"(?i)\bask(?:s|ed|ing)?\s+(?:(?:you|them|him|her|us|me)\s+)?for\b"),
+        "for",
+        ("ask",),
+    ),
+    (
+        re.compile(r"(?i)\b(?:pa(?:y|ys|id|ying)|refund(?:s|ed|ing)?)\s+(?:(?:it|them|you)\s+)?back\b"),
+        "refund",
+        ("back",),
+    ),
+    (
+        re.compile(
+            r"(?i)\b(?:send(?:s|ing)?|sent|post(?:s|ed|ing)?|bring(?:s|ing)?|brought)\s+((?:[\w']+\s+){0,2}?)back\b"
+        ),
+        r"return \1",
+        ("back",),
+    ),
     # "within the last 12 months" is "within 12 months".
     (
         re.compile(
@@ -275,7 +304,7 @@ _FRACTIONS = frozenset(("quarter", "quarters", "third", "thirds"))
 FILLER = frozenset(
     """
     answer question yes correct right true sure certainly indeed according based state says
-    mention document documents context information note please yet
+    mention document documents context information note please yet altogether thing things
     """.split()  # noqa: SIM905 - a word list reads better as text
 )  # fmt: skip
 _STOP = frozenset(
@@ -287,7 +316,7 @@ _STOP = frozenset(
     the their them then there these they this those through to too under until up very was we
     were what when where which while who whom why will with would you your yours also may might
     must shall just get gets another unless except whether every either else per upon via onto
-    within go goes going gone went us usual usually since otherwise
+    within go goes going gone went us usual usually since otherwise ahead
     """.split()  # noqa: SIM905 - a word list reads better as text
 ) | {w for w in ENGLISH_STOPWORDS if "'" in w and not w.endswith("n't")} | {
     "myself", "yourself", "yourselves", "himself", "herself", "ourselves", "themselves", "theirs", "ought",
@@ -352,6 +381,8 @@ _stem = lru_cache(maxsize=65536)(stem)
 def _norm_word(token: str) -> tuple[str | None, bool]:
     """(normalised content word or None, whether the token negates)."""
     low = token.lower().replace("\u2019", "'")
+    if low.endswith("'s") and low[:-2] in _NEGATIONS:
+        low = low[:-2]  # "nobody's in" is "nobody is in"
     if low in _NEGATIONS or low.endswith("n't"):
         base = _CONTRACTED.get(low[:-3], low[:-3]) if low.endswith("n't") else None
         return (None if base is None or base in _STOP else canonical(base)), True
