@@ -60,7 +60,11 @@ _BOUNDS = re.compile(
     r"(?i)\b(?:no|not)\s+(?:more|less|fewer|later|earlier|sooner|longer)\s+than\b|\bnot\s+only\b|"
     r"\bno\s+matter\b|\bwhether\s+or\s+not\b"
 )
-_ANSWER_PARTICLE = re.compile(r"(?i)^\W*(?:yes|no|yeah|nope|correct|right|indeed|sure)\b[\s,.;:!-]*")
+# "No" is a particle before a pause or a pronoun ("No, ...", "No you can't"), a determiner before a noun ("No
+# interest is charged").
+_ANSWER_PARTICLE = re.compile(
+    r"(?i)^\W*(?:(?:yes|yeah|nope|correct|right|indeed|sure)\b|no\b(?!\s+(?!(?:you|we|they|i|it|he|she|there|that|this|not|sorry|need)\b)[a-z]))[\s,.;:!\u2014\u2013-]*"
+)
 _ABSOLUTE = re.compile(
     r"(?i)\b(?:always|never|at\s+any\s+time|any\s*time|unlimited|no\s+(?:limit|maximum|cap|restrictions?)|"
     r"without\s+(?:any\s+)?(?:limit|restrictions?|conditions?|exceptions?)|regardless|in\s+all\s+cases|"
@@ -299,7 +303,7 @@ def _figure_units(body: str) -> frozenset[str]:
 DURATION = "#duration"  # what a passage stating any duration says of a claim's figure-bound unit words
 _TIME_UNIT_WORDS = frozenset(map(canonical, ("minute", "hour", "day", "week", "fortnight", "month", "year")))
 # Fractions are quantities ("a quarter of the total" is 25%), not content words.
-_FRACTIONS = frozenset(("quarter", "quarters", "third", "thirds"))
+_FRACTIONS = frozenset(("quarter", "quarters", "third", "thirds", "fifth", "fifths", "tenth", "tenths"))
 # Words that say how an answer is put, not what it claims ("The answer is 30 days.", "Not yet.").
 FILLER = frozenset(
     """
@@ -752,7 +756,8 @@ def conflicts(
         (shared - claim.figure_units or not claim.words - claim.figure_units)
         and (quantity_conflict(claim.quantities, unit.quantities) or _unit_conflict(claim, unit, shared))
     ) and not any(
-        worked_out(q, claim.quantities, unit.quantities, from_theirs=True) for q in claim.quantities
+        worked_out(q, claim.quantities | _counts(given, q), unit.quantities, from_theirs=True)
+        for q in claim.quantities
     ):
         # A claim that works a figure out from the clause's ("ten lessons would cost $550" from "$55 each")
         # restates it: its other figures are about other things.
@@ -767,6 +772,13 @@ def conflicts(
         # charge is for the time after the period the claim bounds, the other side of the same figure.
         kinds = [k for k in kinds if k not in ("negation", "antonym")]
     return tuple(kinds)
+
+
+def _counts(given: frozenset[str], q: Quantity) -> frozenset[Quantity]:
+    """The figures the question states (``given``'s "=" words), as counts an amount other than their own
+    may be worked out with ("\u00a313.50: \u00a36.50 for you and \u00a33.50 for each child" for "me and my
+    two kids")."""
+    return frozenset(Quantity(w[1:], "") for w in given if w[:1] == "=" and w[1:] != q.value)
 
 
 _FREE_STEM = stem("free")

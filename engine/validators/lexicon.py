@@ -54,6 +54,8 @@ _SYNONYM_PAIRS = (
     ("remainder", "rest"), ("balance", "rest"), ("method", "way"),
     # "ring the office" is "phone the office"; "carry on" is reworded to "continue" before words are read.
     ("ring", "phone"), ("proceed", "continue"),
+    # An instalment is a payment; a cost is split or spread over them.
+    ("instalment", "pay"), ("installment", "pay"), ("spread", "split"),
 )  # fmt: skip
 
 # Derivational suffixes as the stemmer leaves them ("-able" -> "abl"), each with the shortest stem it
