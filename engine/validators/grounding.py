@@ -74,7 +74,9 @@ def _parts(sentence: str, features: Clause, question: frozenset[str]) -> list[tu
         [features] if len(pieces) < 2 else [clause(p, strip_particle=i == 0) for i, p in enumerate(pieces)]
     )
     parts = [f for part in parts for f in figure_parts(part)]
-    return [(f, question if len(f.words) <= _TERSE_WORDS else frozenset()) for f in parts]
+    # A figure's own unit words ("30 days") say nothing of what the value is about: "30 days from delivery."
+    # is as terse as "From delivery.".
+    return [(f, question if len(f.words - f.figure_units) <= _TERSE_WORDS else frozenset()) for f in parts]
 
 
 @dataclass(frozen=True)

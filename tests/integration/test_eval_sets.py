@@ -29,9 +29,9 @@ FALSE_REJECTS = {
     # The fourth blind set, scored once at 16/32 and tuned on since (tests/data/README.md): 1/32 now
     # (b4-ok-6 still rejected); measured, not the target; a floor against regression.
     "release_blind4.jsonl": 1 / 32,
-    # The fifth blind set, scored once at 16/32 and tuned on since (tests/data/README.md): 9/32 now;
+    # The fifth blind set, scored once at 16/32 and tuned on since (tests/data/README.md): 8/32 now;
     # measured, not the target; a floor against regression.
-    "release_blind5.jsonl": 9 / 32,
+    "release_blind5.jsonl": 8 / 32,
 }
 TARGET_RECALL = {"injection": 0.95, "pii": 1.0, "secrets": 1.0}
 TARGET_CONTRADICTION = 0.9

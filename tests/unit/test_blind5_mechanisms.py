@@ -171,3 +171,17 @@ def test_an_answer_that_opens_with_the_time_asked_for_is_on_the_question() -> No
     # A lead phrase without the value asked for does not excuse an answer about something else.
     other = "Before you go, note that the car park closes at night."
     assert codes(relevance_validator(), subject(other, question, passage)) == ["relevance.off_question"]
+
+
+def test_a_bare_duration_is_terse_and_aligned_by_its_question() -> None:
+    # "28 days from purchase." says one content word besides its figure's unit: the question's words choose
+    # the clause it restates (exchanges), not another clause that also says "purchase" and "days".
+    passage = (
+        "Orders are dispatched within 3 days of purchase. Unworn items can be exchanged within 28 days of "
+        "purchase, as long as the tags are still attached."
+    )
+    question = "How long do I have to exchange something?"
+    assert codes(grounding_validator(), subject("28 days from purchase.", question, passage)) == []
+    assert codes(grounding_validator(), subject("14 days from purchase.", question, passage)) == [
+        "grounding.contradicted"
+    ]
