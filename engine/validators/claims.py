@@ -60,7 +60,11 @@ _BOUNDS = re.compile(
     r"(?i)\b(?:no|not)\s+(?:more|less|fewer|later|earlier|sooner|longer)\s+than\b|\bnot\s+only\b|"
     r"\bno\s+matter\b|\bwhether\s+or\s+not\b"
 )
-_ANSWER_PARTICLE = re.compile(r"(?i)^\W*(?:yes|no|yeah|nope|correct|right|indeed|sure)\b[\s,.;:!-]*")
+# "No" is a particle before a pause or a pronoun ("No, ...", "No you can't"), a determiner before a noun ("No
+# interest is charged").
+_ANSWER_PARTICLE = re.compile(
+    r"(?i)^\W*(?:(?:yes|yeah|nope|correct|right|indeed|sure)\b|no\b(?!\s+(?!(?:you|we|they|i|it|he|she|there|that|this|not|sorry|need)\b)[a-z]))[\s,.;:!\u2014\u2013-]*"
+)
 _ABSOLUTE = re.compile(
     r"(?i)\b(?:always|never|at\s+any\s+time|any\s*time|unlimited|no\s+(?:limit|maximum|cap|restrictions?)|"
     r"without\s+(?:any\s+)?(?:limit|restrictions?|conditions?|exceptions?)|regardless|in\s+all\s+cases|"
@@ -194,6 +198,35 @@ _REWORDS = (
     ),
     # "let the school know" is "tell the school".
     (re.compile(r"(?i)\blet\s+((?:[\w']+\s+){0,3}?)know\b"), r"tell \1", ("let", "Let")),
+    # Phrasal verbs and modal phrases said in other words: "pick the dog up" is "collect the dog", "carry on"
+    # is "continue", "need to pay" is "must pay" (a modal, as "have to" is), "looks like going over" is
+    # "likely to go over", "ask for consent" is a request for it (the consent is the content), "paid back"
+    # is refunded and "send it back" is return it.
+    (
+        re.compile(r"(?i)\bpick(?:s|ed|ing)?\s+((?:[\w']+\s+){0,2}?)up\b"),
+        r"collect \1",
+        ("pick",),
+    ),
+    (re.compile(r"(?i)\bcarr(?:y|ies|ied|ying)\s+on\b"), "continue", ("carr",)),
+    (re.compile(r"(?i)\bneed(?:s|ed)?\s+to\b"), "must", ("need",)),
+    (re.compile(r"(?i)\b(?:looks?|looked|looking|seems?|seemed)\s+like\b"), "likely", ("like",)),
+    (
+        re.compile(r"(?i)\bask(?:s|ed|ing)?\s+(?:(?:you|them|him|her|us|me)\s+)?for\b"),
+        "for",
+        ("ask",),
+    ),
+    (
+        re.compile(r"(?i)\b(?:pa(?:y|ys|id|ying)|refund(?:s|ed|ing)?)\s+(?:(?:it|them|you)\s+)?back\b"),
+        "refund",
+        ("back",),
+    ),
+    (
+        re.compile(
+            r"(?i)\b(?:send(?:s|ing)?|sent|post(?:s|ed|ing)?|bring(?:s|ing)?|brought)\s+((?:[\w']+\s+){0,2}?)back\b"
+        ),
+        r"return \1",
+        ("back",),
+    ),
     # "within the last 12 months" is "within 12 months".
     (
         re.compile(
@@ -270,12 +303,12 @@ def _figure_units(body: str) -> frozenset[str]:
 DURATION = "#duration"  # what a passage stating any duration says of a claim's figure-bound unit words
 _TIME_UNIT_WORDS = frozenset(map(canonical, ("minute", "hour", "day", "week", "fortnight", "month", "year")))
 # Fractions are quantities ("a quarter of the total" is 25%), not content words.
-_FRACTIONS = frozenset(("quarter", "quarters", "third", "thirds"))
+_FRACTIONS = frozenset(("quarter", "quarters", "third", "thirds", "fifth", "fifths", "tenth", "tenths"))
 # Words that say how an answer is put, not what it claims ("The answer is 30 days.", "Not yet.").
 FILLER = frozenset(
     """
     answer question yes correct right true sure certainly indeed according based state says
-    mention document documents context information note please yet
+    mention document documents context information note please yet altogether thing things
     """.split()  # noqa: SIM905 - a word list reads better as text
 )  # fmt: skip
 _STOP = frozenset(
@@ -287,7 +320,7 @@ _STOP = frozenset(
     the their them then there these they this those through to too under until up very was we
     were what when where which while who whom why will with would you your yours also may might
     must shall just get gets another unless except whether every either else per upon via onto
-    within go goes going gone went us usual usually since otherwise
+    within go goes going gone went us usual usually since otherwise ahead
     """.split()  # noqa: SIM905 - a word list reads better as text
 ) | {w for w in ENGLISH_STOPWORDS if "'" in w and not w.endswith("n't")} | {
     "myself", "yourself", "yourselves", "himself", "herself", "ourselves", "themselves", "theirs", "ought",
@@ -352,6 +385,8 @@ _stem = lru_cache(maxsize=65536)(stem)
 def _norm_word(token: str) -> tuple[str | None, bool]:
     """(normalised content word or None, whether the token negates)."""
     low = token.lower().replace("\u2019", "'")
+    if low.endswith("'s") and low[:-2] in _NEGATIONS:
+        low = low[:-2]  # "nobody's in" is "nobody is in"
     if low in _NEGATIONS or low.endswith("n't"):
         base = _CONTRACTED.get(low[:-3], low[:-3]) if low.endswith("n't") else None
         return (None if base is None or base in _STOP else canonical(base)), True
@@ -721,7 +756,8 @@ def conflicts(
         (shared - claim.figure_units or not claim.words - claim.figure_units)
         and (quantity_conflict(claim.quantities, unit.quantities) or _unit_conflict(claim, unit, shared))
     ) and not any(
-        worked_out(q, claim.quantities, unit.quantities, from_theirs=True) for q in claim.quantities
+        worked_out(q, claim.quantities | _counts(given, q), unit.quantities, from_theirs=True)
+        for q in claim.quantities
     ):
         # A claim that works a figure out from the clause's ("ten lessons would cost $550" from "$55 each")
         # restates it: its other figures are about other things.
@@ -736,6 +772,13 @@ def conflicts(
         # charge is for the time after the period the claim bounds, the other side of the same figure.
         kinds = [k for k in kinds if k not in ("negation", "antonym")]
     return tuple(kinds)
+
+
+def _counts(given: frozenset[str], q: Quantity) -> frozenset[Quantity]:
+    """The figures the question states (``given``'s "=" words), as counts an amount other than their own
+    may be worked out with ("\u00a313.50: \u00a36.50 for you and \u00a33.50 for each child" for "me and my
+    two kids")."""
+    return frozenset(Quantity(w[1:], "") for w in given if w[:1] == "=" and w[1:] != q.value)
 
 
 _FREE_STEM = stem("free")

@@ -36,7 +36,7 @@ from engine.validators.claims import (
 from engine.validators.judge import ClaimJudge
 from engine.validators.lexicon import canonical
 from engine.validators.names import context_names
-from engine.validators.quantities import Quantity, in_minutes, listed_counts, worked_out
+from engine.validators.quantities import Quantity, equivalent, in_minutes, listed_counts, worked_out
 from engine.validators.text import sentence_spans
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -69,9 +69,15 @@ _QUESTION_FORM = frozenset(
 def _parts(sentence: str, features: Clause, question: frozenset[str]) -> list[tuple[Clause, frozenset[str]]]:
     """The claim's clauses, each with the topic words that help align it (the question's, when terse)."""
     pieces = claim_pieces(sentence)
-    parts = [features] if len(pieces) < 2 else [clause(p, strip_particle=True) for p in pieces]
+    # Only the sentence's first clause can open with an answer particle: "..., and no interest is added"
+    # keeps its "no".
+    parts = (
+        [features] if len(pieces) < 2 else [clause(p, strip_particle=i == 0) for i, p in enumerate(pieces)]
+    )
     parts = [f for part in parts for f in figure_parts(part)]
-    return [(f, question if len(f.words) <= _TERSE_WORDS else frozenset()) for f in parts]
+    # A figure's own unit words ("30 days") say nothing of what the value is about: "30 days from delivery."
+    # is as terse as "From delivery.".
+    return [(f, question if len(f.words - f.figure_units) <= _TERSE_WORDS else frozenset()) for f in parts]
 
 
 @dataclass(frozen=True)
@@ -220,12 +226,17 @@ class GroundingCheck:
         question = asked.words - FILLER - _QUESTION_FORM if asked else frozenset()
         # What the question states, its figures included: a condition it states needs no repeating.
         given = question | figures(asked.quantities) if asked else frozenset()
+        # Its figures as counts too ("=2" for "my two dogs"), which a worked-out amount may multiply by.
+        given |= frozenset(f"={q.value}" for q in asked.quantities) if asked else frozenset()
         verbatim = frozenset().union(*(_verbatim(p) for p in passages))
         # The figures the conversation states (the answer's and its question's) are operands a worked-out
         # figure may use ("£50, a quarter of the £200 ... the other £150").
         spoken = frozenset().union(
             asked.quantities if asked else frozenset(), *(c.features.quantities for c in claims)
         )
+
+        asked_q = asked.quantities if asked else frozenset()
+        answered = frozenset().union(*(c.features.words | figures(c.features.quantities) for c in claims))
 
         def derived(q: Quantity) -> bool:
             """A figure the conversation supplies or a sum works out: checked as such, not placed."""
@@ -244,16 +255,18 @@ class GroundingCheck:
             if len(parts) > 1 and len(c.features.quantities) > 2:
                 # A total the claim works out from its own figures ("£30: £24 for X and £6 for Y") is
                 # compared through its terms, not with the clause that states one of them.
+                # Its question's figures are operands too ("£13.50: £6.50 and £3.50 for each child" for "my
+                # two kids").
                 totals = frozenset(
-                    q for q in c.features.quantities if worked_out(q, c.features.quantities - {q})
+                    q for q in c.features.quantities if worked_out(q, (c.features.quantities | asked_q) - {q})
                 )
                 if totals:
                     parts = [(dataclasses.replace(p, quantities=p.quantities - totals), t) for p, t in parts]
             # A condition the claim's sentence states in another of its clauses ("Report it within 2 days
             # and the crew comes back within 3, as long as ...") is not dropped by the clause that lacks it.
-            stated_here = (
-                given | c.features.words | figures(c.features.quantities) if len(parts) > 1 else given
-            )
+            # So is one the answer states in another sentence ("Yes, as long as you have been a member for a
+            # year. Members can pay in three instalments.").
+            stated_here = given | answered
             conflict = next(
                 (
                     (part, a)
@@ -395,11 +408,13 @@ def _verbatim(passage: str) -> frozenset[str]:
 
 def _held(q: Quantity, values: set[str], stated: frozenset[Quantity]) -> bool:
     """Whether a passage holds the figure: its value, or the same duration in another time unit ("half an
-    hour" holds "30 minutes")."""
+    hour" holds "30 minutes", "12 months" holds "a year")."""
     if q.value in values:
         return True
     m = in_minutes(q)
-    return m is not None and any(in_minutes(s) == m for s in stated)
+    if m is not None:
+        return any(in_minutes(s) == m for s in stated)
+    return q.unit in ("month", "year") and any(equivalent(q, s) for s in stated)  # "a year": "12 months"
 
 
 def _plain(text: str) -> str:

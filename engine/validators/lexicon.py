@@ -49,6 +49,13 @@ _SYNONYM_PAIRS = (
     ("daily", "day"), ("notice", "tell"),  # "48 hours' notice is given": tell 48 hours ahead
     ("examination", "exam"), ("telephone", "phone"), ("advertisement", "advert"), ("laboratory", "lab"),
     ("refrigerator", "fridge"), ("mathematics", "maths"),
+    # What is left to pay, and a way of doing something: "the remainder", "the rest", "the balance";
+    # "the same way", "the same method".
+    ("remainder", "rest"), ("balance", "rest"), ("method", "way"),
+    # "ring the office" is "phone the office"; "carry on" is reworded to "continue" before words are read.
+    ("ring", "phone"), ("proceed", "continue"),
+    # An instalment is a payment; a cost is split or spread over them.
+    ("instalment", "pay"), ("installment", "pay"), ("spread", "split"),
 )  # fmt: skip
 
 # Derivational suffixes as the stemmer leaves them ("-able" -> "abl"), each with the shortest stem it

@@ -15,7 +15,8 @@ NUMBER_WORDS = {
     "sixty": 60, "ninety": 90, "hundred": 100, "a hundred": 100, "half": 0.5,
 }  # fmt: skip
 _QUANTITY = re.compile(
-    r"(?i)(?P<cur>[$\u20ac\u00a3])?\s?(?P<num>\d[\d,]*(?:\.\d+)?|\b(?:"
+    # A currency is a symbol or an ISO code in capitals ("CHF 45", "45 CHF"), one the number follows.
+    r"(?i)(?P<cur>[$\u20ac\u00a3]|\b(?-i:[A-Z]{3})(?=\s?\d))?\s?(?P<num>\d[\d,]*(?:\.\d+)?|\b(?:"
     + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
     + r")\b)(?:\s?-\s?|\s)?(?:(?:business|working|calendar|clear|full|consecutive)\s+)?"
     # A word cut by an apostrophe is a contraction ("under 18 don't"), never a unit.
@@ -49,6 +50,16 @@ _UNIT_NAMES = {
 }  # fmt: skip
 _UNITS = {stem(k): v for k, v in _UNIT_NAMES.items()}
 _UNIT_CLASS = {"%": "share", "$": "money", "\u20ac": "money", "\u00a3": "money"} | dict(_UNITS.values())
+# ISO currency codes with a symbol of their own are read as the symbol ("EUR 40" is "\u20ac40"); any other
+# code in capitals ("CHF", "SEK") is its own currency.
+_CODE_SYMBOLS = {"USD": "$", "EUR": "\u20ac", "GBP": "\u00a3"}
+
+
+def _currency_code(raw: str) -> bool:
+    low = raw.lower()
+    return len(raw) == 3 and raw.isalpha() and raw.isupper() and not {stem(low), low[:-1]} & _UNITS.keys()
+
+
 _MEASURES = frozenset(_UNIT_CLASS.values())
 # Words after a number that are not its unit ("under 12 can visit", "2 or more").
 _NOT_UNITS = frozenset("or and to can may must will a an the each every per of in on at for".split())  # noqa: SIM905
@@ -65,14 +76,16 @@ class Quantity:
 
     @property
     def unit_class(self) -> str:
-        return _UNIT_CLASS.get(self.unit, self.unit)
+        return _UNIT_CLASS.get(self.unit) or ("money" if _currency_code(self.unit) else self.unit)
 
 
 def _unit(raw: str | None, currency: str | None) -> str:
     if currency:
-        return currency
+        return _CODE_SYMBOLS.get(currency.upper(), currency.upper()) if len(currency) == 3 else currency
     if not raw:
         return ""
+    if _currency_code(raw):
+        return _CODE_SYMBOLS.get(raw, raw)  # "45 CHF": the code after the number
     low = raw.lower().replace(" ", "")
     if low == "%":
         return "%"
@@ -115,12 +128,12 @@ _MINUTES = {"minute": 1, "hour": 60, "day": 1440, "week": 10080}
 # Fractions said in words: "three quarters of an hour" is 45 minutes, "half a day" 720; "a quarter of the
 # total" and "half the usual fee" are shares (25%, 50%) of a figure. Not "half the price": that is a discount.
 _FRACTION = re.compile(
-    r"(?i)\b(?:(?P<n>an?|one|two|three)\s+(?P<f>quarter|third)s?\s+of|(?P<half>half)(?:\s+of)?)\s+"
+    r"(?i)\b(?:(?P<n>an?|one|two|three)\s+(?P<f>quarter|third|fifth|tenth)s?\s+off?|(?P<half>half)(?:\s+of)?)\s+"
     r"(?:(?:an?\s+)?(?P<time>hour|day|week)\b|(?:the|your|their|its|our|this|that)\b(?!\s+price))"
 )
-_FRACTION_HINTS = ("quarter", "QUARTER", "third", "THIRD", "alf", "ALF")
+_FRACTION_HINTS = ("quarter", "QUARTER", "third", "THIRD", "alf", "ALF", "fifth", "FIFTH", "tenth", "TENTH")
 _COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
-_PARTS = {"quarter": 4, "third": 3}
+_PARTS = {"quarter": 4, "third": 3, "fifth": 5, "tenth": 10}
 
 
 def _fractions(text: str) -> list[tuple[int, int, Quantity]]:
@@ -190,12 +203,29 @@ def in_minutes(q: Quantity) -> float | None:
         return None
 
 
+_MONTHS = {"month": 1, "year": 12}
+
+
+def _in_months(q: Quantity) -> float | None:
+    factor = _MONTHS.get(q.unit)
+    if factor is None:
+        return None
+    try:
+        return float(q.value) * factor
+    except ValueError:
+        return None
+
+
 def equivalent(a: Quantity, b: Quantity) -> bool:
-    """One figure, in one unit or in two time units that convert exactly ("half an hour" = "30 minutes")."""
+    """One figure, in one unit or in two time units that convert exactly ("half an hour" = "30 minutes",
+    "a year" = "12 months")."""
     if a == b:
         return True
     x, y = in_minutes(a), in_minutes(b)
-    return x is not None and x == y
+    if x is not None:
+        return x == y
+    m = _in_months(a)
+    return m is not None and m == _in_months(b)
 
 
 def quantities(text: str) -> frozenset[Quantity]:
@@ -261,9 +291,6 @@ def same_figure(a: Quantity, b: Quantity) -> bool:
     )
 
 
-_MONEY = frozenset(("$", "\u20ac", "\u00a3"))
-
-
 def _number(q: Quantity) -> float | None:
     try:
         return float(q.value)
@@ -284,7 +311,7 @@ def worked_out(
     first three and £8 for each of the other two"; "£50, a quarter of the £200". At least one figure (a count,
     a share or an amount) is one the claim states (``mine``: the answer's and its question's figures); the
     amounts may be a passage's (``theirs``), and one must be when ``from_theirs``."""
-    if q.unit not in _MONEY or (value := _number(q)) is None:
+    if q.unit_class != "money" or (value := _number(q)) is None:
         return False
     pool = theirs if from_theirs else mine | theirs
     amounts = [(x, a in mine) for a in pool if a != q and a.unit == q.unit and (x := _number(a)) is not None]

@@ -124,6 +124,16 @@ class RelevanceCheck:
         valued = bool(typed) and _type_fits(typed, answer, a.quantities, negative=False, counted=counted)
         if len(a.words) <= (_TERSE_WORDS if valued else _BARE_WORDS):
             return ""
+        if valued and (lead := _LEAD.match(answer)) and lead.end() < len(answer):
+            # An answer that opens with the value asked for ("Within a fortnight of X, paid by Y" for "When
+            # will I get it back?") gives it in its lead phrase; the rest says how.
+            la = clause(lead.group(), strip_particle=True)
+            if (
+                la.quantities
+                and len(la.words - la.figure_units) <= _TERSE_WORDS
+                and _type_fits(typed, lead.group(), la.quantities, negative=False)
+            ):
+                return ""
         # A yes/no question answered yes or no, or with the condition it holds on ("Only if ...", "Unless
         # ..."), and a question about what happens in a case answered by what happens in it ("If ...").
         if _CLOSED_QUESTION.match(question) and _CLOSED_ANSWER.match(answer):
@@ -234,6 +244,10 @@ def _restated(answer: str, names: frozenset[str], subject: Subject) -> set[str]:
                 if i:
                     out |= sentences[i - 1].words
     return out
+
+
+# An answer's lead phrase: up to its first comma, colon, semicolon or dash.
+_LEAD = re.compile(r"[^,;:\u2013\u2014]+?(?=\s*[,;:\u2013\u2014])")
 
 
 def _wanted_type(question: str) -> str:

@@ -29,8 +29,9 @@ FALSE_REJECTS = {
     # The fourth blind set, scored once at 16/32 and tuned on since (tests/data/README.md): 1/32 now
     # (b4-ok-6 still rejected); measured, not the target; a floor against regression.
     "release_blind4.jsonl": 1 / 32,
-    # The fifth blind set, as scored once (tests/data/README.md): 16/32, a floor, far from the target.
-    "release_blind5.jsonl": 16 / 32,
+    # The fifth blind set, scored once at 16/32 and tuned on since (tests/data/README.md): 8/32 now;
+    # measured, not the target; a floor against regression.
+    "release_blind5.jsonl": 8 / 32,
 }
 TARGET_RECALL = {"injection": 0.95, "pii": 1.0, "secrets": 1.0}
 TARGET_CONTRADICTION = 0.9
@@ -58,11 +59,12 @@ MEASURED_RECALL = {
         ("full", "off_question"): 5 / 6,
         ("detectors", "injection"): 12 / 12,
     },
-    # Scored once at 21/24 contradictions, 4/6 off-question and 11/12 injections in the detectors-only pass.
+    # Scored once at 21/24 contradictions, 4/6 off-question and 11/12 injections in the detectors-only pass;
+    # tuned on since, it measures 21/24, 4/6 and 12/12.
     "release_blind5.jsonl": {
         ("full", "contradiction"): 21 / 24,
         ("full", "off_question"): 4 / 6,
-        ("detectors", "injection"): 11 / 12,
+        ("detectors", "injection"): 12 / 12,
     },
 }
 EPS = 1e-9
