@@ -498,6 +498,7 @@ if __name__ == "__main__":
     from blind4_cases import blind4
     from blind5_cases import blind5
     from blind6_cases import blind6
+    from blind7_cases import blind7
     from blind_cases import blind
     from cases import write
     from dev_cases import dev
@@ -511,3 +512,4 @@ if __name__ == "__main__":
     write(Path(__file__).parent / "release_blind4.jsonl", blind4())
     write(Path(__file__).parent / "release_blind5.jsonl", blind5())
     write(Path(__file__).parent / "release_blind6.jsonl", blind6())
+    write(Path(__file__).parent / "release_blind7.jsonl", blind7())
