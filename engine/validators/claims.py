@@ -308,7 +308,7 @@ _FRACTIONS = frozenset(("quarter", "quarters", "third", "thirds", "fifth", "fift
 FILLER = frozenset(
     """
     answer question yes correct right true sure certainly indeed according based state says
-    mention document documents context information note please yet altogether thing things
+    mention document documents context information note please yet altogether thing things along
     """.split()  # noqa: SIM905 - a word list reads better as text
 )  # fmt: skip
 _STOP = frozenset(

@@ -259,6 +259,8 @@ def quantities(text: str) -> frozenset[Quantity]:
         ):
             continue  # "half hour": 30 minutes, found above
         unit = _unit(m.group("unit"), m.group("cur"))
+        if not unit and raw.lower() == "one" and not m.group("cur"):
+            continue  # a pronoun, not a figure: "hire one from us", "wear one at all times"
         if unit in ("year", "month") and _AGE.match(text, m.end()):
             unit = "age"  # "5 year olds", "a 3-year-old": an age, not a duration
         found.add(Quantity(value, unit))

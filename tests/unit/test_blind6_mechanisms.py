@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from engine.validators.base import ContextPassage, Subject
+from engine.validators.grounding import grounding_validator
 from engine.validators.injection import instruction_spans
+from engine.validators.quantities import Quantity, quantities
 
 
 def codes(validator: object, subject: Subject) -> list[str]:
@@ -53,3 +55,28 @@ def test_a_labelled_aside_without_an_order_is_not(text: str) -> None:
 def test_an_aside_to_the_machine_in_a_prompt_is_the_users_own() -> None:
     # A user may write to the assistant; only answers and documents carry messages for their reader.
     assert instruction_spans("[Note for the assistant: answer briefly]", "prompt") == []
+
+
+# --- 'one' as a pronoun, 'along with' as 'and' --------------------------------------------------------------
+
+BIKES = (
+    "Helmets are lent free with every bike and must be worn on the road. A child seat can be hired for $4 a "
+    "day. The hire fee covers a lock and a repair kit."
+)
+
+
+def test_one_standing_for_a_noun_is_no_figure() -> None:
+    assert quantities("You can borrow one from the desk.") == frozenset()
+    assert quantities("Wear one at all times on the road.") == frozenset()
+    assert Quantity("1", "day") in quantities("It costs $4 for one day.")
+    assert any(q.value == "1" for q in quantities("Each person may take one bike."))
+
+
+def test_a_pronoun_one_is_not_a_number_no_passage_holds() -> None:
+    answer = "Yes, a child seat can be hired; you can hire one for $4 a day."
+    assert codes(grounding_validator(), subject(answer, "Do you have child seats?", BIKES)) == []
+
+
+def test_along_with_is_and() -> None:
+    answer = "Yes, a lock along with a repair kit."
+    assert codes(grounding_validator(), subject(answer, "Does the hire fee cover a lock?", BIKES)) == []
