@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine.validators.base import ContextPassage, Subject
+from engine.validators.claims import clause
 from engine.validators.grounding import grounding_validator
 from engine.validators.injection import instruction_spans
 from engine.validators.quantities import Quantity, quantities
@@ -80,3 +81,30 @@ def test_a_pronoun_one_is_not_a_number_no_passage_holds() -> None:
 def test_along_with_is_and() -> None:
     answer = "Yes, a lock along with a repair kit."
     assert codes(grounding_validator(), subject(answer, "Does the hire fee cover a lock?", BIKES)) == []
+
+
+# --- what a clause excepts, the claim may deny ------------------------------------------------------------
+
+FERRY = "The night ferry carries cars and vans for a fee, except for caravans, trailers and horse boxes."
+
+
+def test_an_exception_runs_over_its_list() -> None:
+    assert clause("trailers, horses").words <= frozenset().union(*clause(FERRY).exceptions)
+    # A clause after the list is not an item of it.
+    later = clause("Tickets can be changed, except for group tickets, and tours are refundable.")
+    assert "tour" not in frozenset().union(*later.exceptions)
+
+
+def test_denying_what_the_clause_excepts_restates_it() -> None:
+    answer = "No. The night ferry doesn't carry trailers."
+    assert codes(grounding_validator(), subject(answer, "Can I bring my trailer?", FERRY)) == []
+
+
+def test_denying_what_the_clause_allows_still_contradicts() -> None:
+    answer = "The night ferry doesn't carry vans."
+    assert "grounding.contradicted" in codes(grounding_validator(), subject(answer, "", FERRY))
+
+
+def test_denying_an_excepted_item_with_an_allowed_one_still_contradicts() -> None:
+    answer = "The night ferry doesn't carry cars or trailers."
+    assert "grounding.contradicted" in codes(grounding_validator(), subject(answer, "", FERRY))
