@@ -321,6 +321,12 @@ def worked_out(
         return False
     numbers = [(b, y) for b in mine if (y := _number(b)) is not None]
     counts = [y for b, y in numbers if b.unit_class not in _MEASURES and y == int(y) and 2 <= y <= 1000]
+    # A rate times the periods a stated duration makes ("$56" for four hours at $14 an hour) is a whole
+    # figure on its own, never a term of a sum: with durations as counts, sums would hold wrong totals.
+    if any(b.unit_class == "time" for b in mine):
+        periods = _periods(mine, pool)
+        if any(abs(x * n - value) < 0.01 for x, _ in amounts for n in periods):
+            return True  # the count is the claim's duration; with from_theirs, the amounts are the passage's
     shares = [y for b, y in numbers if b.unit == "%" and 0 < y < 1000]
     # Terms: (value, whether the claim states one of its figures, whether a passage states its amount)
     terms: list[tuple[float, bool, bool]] = []
@@ -343,6 +349,22 @@ def worked_out(
             if close(t + u) or close(t - u) or close(u - t):
                 return True
     return False
+
+
+def _periods(mine: frozenset[Quantity], pool: frozenset[Quantity]) -> list[float]:
+    """How many periods a duration the conversation states makes, as counts a rate may be multiplied by:
+    "three hours" is 3 (of an hourly rate), and "an hour and a half" is 3 of a rate "per 30 minutes" that a
+    stated duration gives."""
+    out: list[float] = []
+    for b in mine:
+        y = _number(b) if b.unit_class == "time" else None
+        if y is not None and y == int(y) and 2 <= y <= 1000:
+            out.append(y)  # "two months": 2 (months have no fixed length in minutes)
+    spans = [(b, m) for b in mine | pool if (m := in_minutes(b)) is not None and m > 0]
+    for b, m in spans:
+        if b in mine:
+            out.extend(m / n for _, n in spans if n < m and m % n == 0 and m / n <= 1000)
+    return out
 
 
 # A list of things, each with its count: "a sofa, two chairs and a table" is 4 things.

@@ -108,3 +108,33 @@ def test_denying_what_the_clause_allows_still_contradicts() -> None:
 def test_denying_an_excepted_item_with_an_allowed_one_still_contradicts() -> None:
     answer = "The night ferry doesn't carry cars or trailers."
     assert "grounding.contradicted" in codes(grounding_validator(), subject(answer, "", FERRY))
+
+
+# --- a rate times the periods a duration makes ------------------------------------------------------------
+
+STUDIO = (
+    "Rehearsal rooms cost $14 per hour. Overrunning your slot is charged $6 for every 20 minutes. "
+    "A deposit of one month's fees is paid when a band signs up at $120 a month."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("What would a rehearsal room cost for four hours?", "$56."),
+        (
+            "What if we overrun by an hour?",
+            "You'd be charged $18, since overrunning costs $6 for every 20 minutes.",
+        ),
+        ("How much is the deposit for two months?", "$240: two months' fees at $120 a month."),
+    ],
+)
+def test_a_rate_times_the_periods_a_duration_makes_is_held(question: str, answer: str) -> None:
+    assert codes(grounding_validator(), subject(answer, question, STUDIO)) == []
+
+
+def test_a_wrong_rate_times_periods_is_not_held() -> None:
+    found = codes(
+        grounding_validator(), subject("$60.", "What would a rehearsal room cost for four hours?", STUDIO)
+    )
+    assert found in (["grounding.unsupported"], ["grounding.contradicted"])
