@@ -682,7 +682,17 @@ def _limit(text: str, at: int) -> frozenset[str]:
     return figures(quantities(m.group())) if m else frozenset()
 
 
+# "no charge", "at no extra cost", "free of charge" say "free": the word they negate is not the clause's.
+_NO_CHARGE = re.compile(
+    r"\b(?:no|without)\s+(?:(?:extra|additional|further|added)\s+)?(?:charge|fee|cost)s?\b|\bfree\s+of\s+charge\b"
+)
+
+
 def _antonym_stems(low: str) -> frozenset[str]:
+    if ("charge" in low or "fee" in low or "cost" in low) and (
+        "no " in low or "without" in low or "free of" in low
+    ):
+        low = _NO_CHARGE.sub(" free ", low)
     stems = {_stem(w) for w in _ANY_WORD.findall(low)}
     return frozenset(w for pair in _ANTONYM_STEMS for w in pair if w in stems)
 

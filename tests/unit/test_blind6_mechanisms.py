@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from engine.validators.base import ContextPassage, Subject
-from engine.validators.claims import clause
+from engine.validators.claims import clause, content_word
 from engine.validators.grounding import grounding_validator
 from engine.validators.injection import instruction_spans
 from engine.validators.quantities import Quantity, quantities
@@ -138,3 +138,26 @@ def test_a_wrong_rate_times_periods_is_not_held() -> None:
         grounding_validator(), subject("$60.", "What would a rehearsal room cost for four hours?", STUDIO)
     )
     assert found in (["grounding.unsupported"], ["grounding.contradicted"])
+
+
+# --- "no charge" is "free"; irregular participles ---------------------------------------------------------
+
+POOL = (
+    "Towels are lent free of charge and must be returned at the desk. Lockers cost $2. Children under 3 swim "
+    "at no extra charge, as long as they wear swim nappies, which the shop sells for $4."
+)
+
+
+def test_no_charge_is_free_not_a_charge() -> None:
+    assert "grounding.contradicted" not in codes(
+        grounding_validator(),
+        subject("Children under 3 swim free if they wear swim nappies.", "Do babies pay?", POOL),
+    )
+    assert "grounding.contradicted" in codes(
+        grounding_validator(), subject("Towels are lent for a charge.", "Do towels cost extra?", POOL)
+    )
+
+
+def test_irregular_participles_are_their_verb() -> None:
+    assert content_word("worn") == content_word("wear")
+    assert content_word("swum") == content_word("swim")
