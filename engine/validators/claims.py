@@ -749,6 +749,15 @@ def conflicts(
             kinds.append("negation")
     else:
         excepted = False
+    if (
+        unit.exceptions
+        and not claim.negations
+        and not claim.exceptions
+        and _grants_excepted(claim, unit, shared)
+    ):
+        kinds.append(
+            "negation"
+        )  # "hot soup included" against "takeaway food may be eaten inside, except hot soup"
     if claim.absolute and not unit.absolute and unit.limited and not (claim.limited and claim.quantities):
         kinds.append("absolute")
     elif claim.absolute and not unit.absolute and unit.conditional and not claim.conditional:
@@ -824,6 +833,16 @@ def _excepted(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:
         and negated - named <= frozenset(claim.heads)
         and not negated & frozenset().union(*unit.negations)
     )
+
+
+def _grants_excepted(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:
+    """Whether the claim, negating nothing and excepting nothing, grants what the clause grants (two of its
+    words outside the exception) to a thing the clause excepts (a word only its exception says)."""
+    excepted = frozenset().union(*unit.exceptions)
+    if not shared & excepted:
+        return False
+    outside = _words_of(_EXCEPTION.split(unit.text, maxsplit=1)[0])
+    return bool(shared & excepted - outside) and len(shared & outside - excepted) >= 2
 
 
 def _counts(given: frozenset[str], q: Quantity) -> frozenset[Quantity]:

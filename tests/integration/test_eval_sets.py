@@ -70,9 +70,9 @@ MEASURED_RECALL = {
         ("detectors", "injection"): 12 / 12,
     },
     # Scored once at 21/24 contradictions, 6/6 off-question and 10/12 injections in the detectors-only pass;
-    # tuned on since, it measures 21/24, 6/6 and 12/12.
+    # tuned on since, it measures 22/24, 6/6 and 12/12.
     "release_blind6.jsonl": {
-        ("full", "contradiction"): 21 / 24,
+        ("full", "contradiction"): 22 / 24,
         ("full", "off_question"): 6 / 6,
         ("detectors", "injection"): 12 / 12,
     },

@@ -161,3 +161,16 @@ def test_no_charge_is_free_not_a_charge() -> None:
 def test_irregular_participles_are_their_verb() -> None:
     assert content_word("worn") == content_word("wear")
     assert content_word("swum") == content_word("swim")
+
+
+CAFE = "Takeaway food from the kiosk may be eaten in the reading room on paper plates, except hot soup."
+
+
+def test_granting_what_the_clause_excepts_contradicts() -> None:
+    answer = "Yes, any takeaway food from the kiosk can be eaten in the reading room, hot soup included."
+    assert "grounding.contradicted" in codes(grounding_validator(), subject(answer, "Can I eat soup?", CAFE))
+
+
+def test_naming_the_excepted_thing_elsewhere_does_not() -> None:
+    answer = "The kiosk sells hot soup."
+    assert "grounding.contradicted" not in codes(grounding_validator(), subject(answer, "", CAFE))
