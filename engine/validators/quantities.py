@@ -264,9 +264,38 @@ def quantities(text: str) -> frozenset[Quantity]:
         if unit in ("year", "month") and _AGE.match(text, m.end()):
             unit = "age"  # "5 year olds", "a 3-year-old": an age, not a duration
         found.add(Quantity(value, unit))
+    if any(hint in text for hint in _ORDINAL_HINTS):
+        found.update(_ordinals(text))
     if any(hint in text for hint in _TIMES_HINTS):
         found.update(Quantity(_TIMES_VALUES[m.group().lower()], "times") for m in _TIMES_WORD.finditer(text))
     return frozenset(found)
+
+
+# A rank before its noun is a figure of that noun: "the fourth floor" is floor 4, "the 3rd stage" stage 3, so
+# "up to the fourth floor" against "up to the second floor" is another figure. "first" is left out (also
+# "at first", "the first 8 kg"), and so is "second-hand"; after "a" the word is a share ("a fifth less").
+_ORDINAL_WORDS = {
+    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "eleventh": 11, "twelfth": 12,
+}  # fmt: skip
+_ORDINAL = re.compile(
+    r"(?i)\b(?:the|its|their|your|our|my|his|her)\s+(?:(?P<word>"
+    + "|".join(_ORDINAL_WORDS)
+    + r")|(?P<num>\d{1,3})(?:st|nd|rd|th))\s+(?P<noun>[a-z]+)\b(?!-)"
+)
+_ORDINAL_HINTS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                  "eleventh", "twelfth", "st ", "nd ", "rd ", "th ")  # fmt: skip
+
+
+def _ordinals(text: str) -> list[Quantity]:
+    out = []
+    for m in _ORDINAL.finditer(text):
+        unit = _unit(m.group("noun"), None)
+        if not unit or unit in _UNITS or m.group("noun").lower() in ("hand", "half", "quarter", "off", "of"):
+            continue  # "the second half", a unit of measure ("the third hour"): not a rank of a thing
+        word = m.group("word")
+        out.append(Quantity(str(_ORDINAL_WORDS[word.lower()]) if word else m.group("num"), "#" + unit))
+    return out
 
 
 def figures(found: frozenset[Quantity]) -> frozenset[str]:

@@ -63,9 +63,9 @@ MEASURED_RECALL = {
         ("detectors", "injection"): 12 / 12,
     },
     # Scored once at 21/24 contradictions, 4/6 off-question and 11/12 injections in the detectors-only pass;
-    # tuned on since, it measures 21/24, 4/6 and 12/12.
+    # tuned on since, it measures 22/24 (ordinal floors read since the sixth set's fixes), 4/6 and 12/12.
     "release_blind5.jsonl": {
-        ("full", "contradiction"): 21 / 24,
+        ("full", "contradiction"): 22 / 24,
         ("full", "off_question"): 4 / 6,
         ("detectors", "injection"): 12 / 12,
     },

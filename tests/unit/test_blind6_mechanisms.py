@@ -174,3 +174,21 @@ def test_granting_what_the_clause_excepts_contradicts() -> None:
 def test_naming_the_excepted_thing_elsewhere_does_not() -> None:
     answer = "The kiosk sells hot soup."
     assert "grounding.contradicted" not in codes(grounding_validator(), subject(answer, "", CAFE))
+
+
+# --- a rank before its noun is a figure ---------------------------------------------------------------------
+
+LIBRARY = "Study rooms are on the third floor. Lockers are free up to the second week of term."
+
+
+def test_a_rank_is_a_figure_of_its_noun() -> None:
+    assert Quantity("4", "#floor") in quantities("up to the fourth floor")
+    assert Quantity("4", "#floor") in quantities("up to the 4th floor")
+    assert not any(q.unit.startswith("#") for q in quantities("students pay a fifth less"))
+    assert not any(q.unit.startswith("#") for q in quantities("a second-hand bike, the second half"))
+
+
+def test_another_rank_contradicts() -> None:
+    found = codes(grounding_validator(), subject("Study rooms are on the fifth floor.", "", LIBRARY))
+    assert found == ["grounding.contradicted"]
+    assert codes(grounding_validator(), subject("Study rooms are on the third floor.", "", LIBRARY)) == []
