@@ -308,7 +308,7 @@ _FRACTIONS = frozenset(("quarter", "quarters", "third", "thirds", "fifth", "fift
 FILLER = frozenset(
     """
     answer question yes correct right true sure certainly indeed according based state says
-    mention document documents context information note please yet altogether thing things
+    mention document documents context information note please yet altogether thing things along
     """.split()  # noqa: SIM905 - a word list reads better as text
 )  # fmt: skip
 _STOP = frozenset(
@@ -580,7 +580,7 @@ def clause(text: str, *, strip_particle: bool = False) -> Clause:
         any_condition=bool(_ANY_CONDITION.search(body)),
         antonym_words=_antonym_stems(low),
         conditions=_conditions(unbounded, waits) if conditional else (),
-        exceptions=_phrases(_EXCEPTION, unbounded) if "unless" in low or "except" in low else (),
+        exceptions=_phrases(_EXCEPTION, unbounded, lists=True) if "unless" in low or "except" in low else (),
         concessions=_phrases(_CONCESSION, unbounded) if "even" in low or "regardless" in low else (),
         restricted=restricted,
         figure_units=bound,
@@ -598,11 +598,24 @@ _CONCESSION = re.compile(
 )
 
 
-def _phrases(marker: re.Pattern[str], text: str) -> tuple[frozenset[str], ...]:
-    """The words (and figures) from each ``marker`` to the next comma, semicolon or colon."""
+def _phrases(marker: re.Pattern[str], text: str, *, lists: bool = False) -> tuple[frozenset[str], ...]:
+    """The words (and figures) from each ``marker`` to the next comma, semicolon or colon. ``lists``: a
+    list the marker opens runs on over its commas ("except for tents, caravans and boats": three items) while
+    each item is short, up to the one joined by "and" or "or"."""
     out = []
     for m in marker.finditer(text):
         end = _PHRASE_END.search(text, m.end())
+        while (
+            lists
+            and end is not None
+            and end.group() == ","
+            and not _LIST_LAST.search(text, m.end(), end.start())
+        ):
+            nxt = _PHRASE_END.search(text, end.end())
+            item = text[end.end() : nxt.start() if nxt else len(text)]
+            if len(item.split()) > _LIST_ITEM_WORDS or _CLAUSE_VERB.search(item):
+                break
+            end = nxt
         phrase = text[m.end() : end.start() if end else len(text)]
         out.append(_words_of(phrase) | figures(quantities(phrase)))
     return tuple(out)
@@ -656,6 +669,11 @@ def _conditions(text: str, waits: bool) -> tuple[frozenset[str], ...]:
 
 
 _PHRASE_END = re.compile(r"[,;:](?!\d)")
+# A list's last item is joined by "and" or "or"; each item is a few words ("wedding dresses", "a hired bike").
+_LIST_LAST = re.compile(r"(?i)\b(?:and|or)\b")
+_LIST_ITEM_WORDS = 4
+# An item with a verb of its own is a clause, not a list item ("..., and tours are refundable").
+_CLAUSE_VERB = re.compile(r"(?i)\b(?:is|are|was|were|be|been|can|will|must|may|should|has|have|do|does)\b")
 _FIRST_FIGURE = re.compile(r"\s*[$\u20ac\u00a3]?\d[\d,]*(?:\.\d+)?")
 
 
@@ -664,7 +682,17 @@ def _limit(text: str, at: int) -> frozenset[str]:
     return figures(quantities(m.group())) if m else frozenset()
 
 
+# "no charge", "at no extra cost", "free of charge" say "free": the word they negate is not the clause's.
+_NO_CHARGE = re.compile(
+    r"\b(?:no|without)\s+(?:(?:extra|additional|further|added)\s+)?(?:charge|fee|cost)s?\b|\bfree\s+of\s+charge\b"
+)
+
+
 def _antonym_stems(low: str) -> frozenset[str]:
+    if ("charge" in low or "fee" in low or "cost" in low) and (
+        "no " in low or "without" in low or "free of" in low
+    ):
+        low = _NO_CHARGE.sub(" free ", low)
     stems = {_stem(w) for w in _ANY_WORD.findall(low)}
     return frozenset(w for pair in _ANTONYM_STEMS for w in pair if w in stems)
 
@@ -714,7 +742,22 @@ def conflicts(
         and _polarity(claim, shared, cases) != _polarity(unit, shared, cases)
         and _polarity(claim, shared, cases, anchored=True) != _polarity(unit, shared, cases, anchored=True)
     ):
-        kinds.append("negation")
+        # ... unless what the claim negates is what the clause excepts: "the night bus doesn't take bikes"
+        # restates "the night bus takes luggage, except for bikes and scooters".
+        excepted = _excepted(claim, unit, shared)
+        if not excepted:
+            kinds.append("negation")
+    else:
+        excepted = False
+    if (
+        unit.exceptions
+        and not claim.negations
+        and not claim.exceptions
+        and _grants_excepted(claim, unit, shared)
+    ):
+        kinds.append(
+            "negation"
+        )  # "hot soup included" against "takeaway food may be eaten inside, except hot soup"
     if claim.absolute and not unit.absolute and unit.limited and not (claim.limited and claim.quantities):
         kinds.append("absolute")
     elif claim.absolute and not unit.absolute and unit.conditional and not claim.conditional:
@@ -739,6 +782,8 @@ def conflicts(
         # A refusal with its exception ("No, dogs are only allowed on Fridays") grants nothing
         # unconditionally: leaving out the clause's other conditions is no contradiction.
         and not (claim.denies and _ONLY.search(claim.text))
+        # Nor is it one when the claim states the excepted case itself ("doesn't take bikes").
+        and not excepted
         and any(_dropped(c, claim, unit, given) for c in unit.conditions or (frozenset(),))
     ):
         kinds.append("condition")
@@ -772,6 +817,32 @@ def conflicts(
         # charge is for the time after the period the claim bounds, the other side of the same figure.
         kinds = [k for k in kinds if k not in ("negation", "antonym")]
     return tuple(kinds)
+
+
+def _excepted(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:
+    """Whether the shared words the claim negates, its negated verb aside ("doesn't carry"), are all in an
+    exception the clause makes ("except for X and Y"), and the clause negates none of them: the clause
+    denies them too."""
+    if not unit.exceptions or not claim.negations:
+        return False
+    negated = shared & frozenset().union(*claim.negations)
+    excepted = frozenset().union(*unit.exceptions)
+    named = negated & excepted
+    return (
+        bool(named)
+        and negated - named <= frozenset(claim.heads)
+        and not negated & frozenset().union(*unit.negations)
+    )
+
+
+def _grants_excepted(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:
+    """Whether the claim, negating nothing and excepting nothing, grants what the clause grants (two of its
+    words outside the exception) to a thing the clause excepts (a word only its exception says)."""
+    excepted = frozenset().union(*unit.exceptions)
+    if not shared & excepted:
+        return False
+    outside = _words_of(_EXCEPTION.split(unit.text, maxsplit=1)[0])
+    return bool(shared & excepted - outside) and len(shared & outside - excepted) >= 2
 
 
 def _counts(given: frozenset[str], q: Quantity) -> frozenset[Quantity]:

@@ -288,6 +288,22 @@ READER_FAMILIES: tuple[tuple[tuple[str, ...], str], ...] = (
         r"(?:previous|earlier|prior|all)\s+messages|message\s+history)\b[^.!?\n]{0,120}?\b(?:link|url|image|"
         r"address|query)\b",
     ),
+    # An aside the page hides or sets apart (an HTML comment, a bracketed or braced note) whose label names
+    # the machine as its addressee: "<!-- model: ... -->", "[Note for the chatbot: ...]", "{instructions to
+    # the assistant: ...}". In running prose "the assistant" may be a person; a labelled aside addressed to
+    # it with an order is a message for whatever reads the text, and an answer or a document has none to send.
+    (
+        ("assistant", "model", "chatbot", "bot", "ai", "llm", "gpt", "agent"),
+        r"(?:<!--|[\[{(])\s*(?:(?:an?\s+|the\s+)?(?:note|message|instructions?|reminder|memo|request|task|order|"
+        r"directive|command)s?\s+(?:to|for)\s+)?(?:the\s+|this\s+|any\s+|all\s+)?(?:(?:AI|LLM|[\w-]*GPT)\s+)?"
+        r"(?:assistant|model|chatbot|bot|(?-i:AI|LLM)|[\w-]*GPT|agent)s?\s*(?:[:\u2014\u2013]|\s-\s)\s*(?:please\s+)?"
+        # ... and an order follows the label (a product's "(Model: ZX-200)" or a transcript's "[Agent: Kim]"
+        # is a label with a value, not an order).
+        r"(?:ignore|disregard|forget|override|bypass|append|add|attach|include|insert|put|prepend|say|tell|ask|send|"
+        r"reply|respond|answer|write|output|print|reveal|share|give|recommend|direct|redirect|link|mention|refer|"
+        r"stop|start|begin|end|always|never|do|don't|switch|pretend|act|use|make|show|list|remove|delete|replace|"
+        r"collect|request|obtain|you|from\s+now|in\s+(?:every|each|all|future))\b",
+    ),
     (
         ("assistant", "model", "chatbot", "ai:", "ai :", "ai,"),
         r"(?:^|[.!?]\s+|\n)\s*(?:assistant|model|chatbot|(?-i:AI))\s*[,:]\s+(?:from\s+(?:now|this)|ignore|forget|"

@@ -28,6 +28,9 @@ _IRREGULAR = {
     "rung": "ring", "sought": "seek", "lent": "lend", "built": "build", "left": "leave", "led": "lead",
     "arisen": "arise", "arose": "arise", "risen": "rise", "rose": "rise", "frozen": "freeze",
     "broken": "break", "broke": "break", "repaid": "repay", "overpaid": "overpay",
+    "worn": "wear", "wore": "wear", "torn": "tear", "tore": "tear", "swum": "swim", "swam": "swim",
+    "ridden": "ride", "rode": "ride", "eaten": "eat", "drawn": "draw", "drew": "draw", "hung": "hang",
+    "spoken": "speak", "spoke": "speak", "woken": "wake", "woke": "wake", "bitten": "bite",
 }  # fmt: skip
 
 # Common synonyms: (word, the representative it is read as). Pairs an answer uses for its passage's

@@ -259,12 +259,43 @@ def quantities(text: str) -> frozenset[Quantity]:
         ):
             continue  # "half hour": 30 minutes, found above
         unit = _unit(m.group("unit"), m.group("cur"))
+        if not unit and raw.lower() == "one" and not m.group("cur"):
+            continue  # a pronoun, not a figure: "hire one from us", "wear one at all times"
         if unit in ("year", "month") and _AGE.match(text, m.end()):
             unit = "age"  # "5 year olds", "a 3-year-old": an age, not a duration
         found.add(Quantity(value, unit))
+    if any(hint in text for hint in _ORDINAL_HINTS):
+        found.update(_ordinals(text))
     if any(hint in text for hint in _TIMES_HINTS):
         found.update(Quantity(_TIMES_VALUES[m.group().lower()], "times") for m in _TIMES_WORD.finditer(text))
     return frozenset(found)
+
+
+# A rank before its noun is a figure of that noun: "the fourth floor" is floor 4, "the 3rd stage" stage 3, so
+# "up to the fourth floor" against "up to the second floor" is another figure. "first" is left out (also
+# "at first", "the first 8 kg"), and so is "second-hand"; after "a" the word is a share ("a fifth less").
+_ORDINAL_WORDS = {
+    "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "eleventh": 11, "twelfth": 12,
+}  # fmt: skip
+_ORDINAL = re.compile(
+    r"(?i)\b(?:the|its|their|your|our|my|his|her)\s+(?:(?P<word>"
+    + "|".join(_ORDINAL_WORDS)
+    + r")|(?P<num>\d{1,3})(?:st|nd|rd|th))\s+(?P<noun>[a-z]+)\b(?!-)"
+)
+_ORDINAL_HINTS = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                  "eleventh", "twelfth", "st ", "nd ", "rd ", "th ")  # fmt: skip
+
+
+def _ordinals(text: str) -> list[Quantity]:
+    out = []
+    for m in _ORDINAL.finditer(text):
+        unit = _unit(m.group("noun"), None)
+        if not unit or unit in _UNITS or m.group("noun").lower() in ("hand", "half", "quarter", "off", "of"):
+            continue  # "the second half", a unit of measure ("the third hour"): not a rank of a thing
+        word = m.group("word")
+        out.append(Quantity(str(_ORDINAL_WORDS[word.lower()]) if word else m.group("num"), "#" + unit))
+    return out
 
 
 def figures(found: frozenset[Quantity]) -> frozenset[str]:
@@ -319,6 +350,12 @@ def worked_out(
         return False
     numbers = [(b, y) for b in mine if (y := _number(b)) is not None]
     counts = [y for b, y in numbers if b.unit_class not in _MEASURES and y == int(y) and 2 <= y <= 1000]
+    # A rate times the periods a stated duration makes ("$56" for four hours at $14 an hour) is a whole
+    # figure on its own, never a term of a sum: with durations as counts, sums would hold wrong totals.
+    if any(b.unit_class == "time" for b in mine):
+        periods = _periods(mine, pool)
+        if any(abs(x * n - value) < 0.01 for x, _ in amounts for n in periods):
+            return True  # the count is the claim's duration; with from_theirs, the amounts are the passage's
     shares = [y for b, y in numbers if b.unit == "%" and 0 < y < 1000]
     # Terms: (value, whether the claim states one of its figures, whether a passage states its amount)
     terms: list[tuple[float, bool, bool]] = []
@@ -341,6 +378,22 @@ def worked_out(
             if close(t + u) or close(t - u) or close(u - t):
                 return True
     return False
+
+
+def _periods(mine: frozenset[Quantity], pool: frozenset[Quantity]) -> list[float]:
+    """How many periods a duration the conversation states makes, as counts a rate may be multiplied by:
+    "three hours" is 3 (of an hourly rate), and "an hour and a half" is 3 of a rate "per 30 minutes" that a
+    stated duration gives."""
+    out: list[float] = []
+    for b in mine:
+        y = _number(b) if b.unit_class == "time" else None
+        if y is not None and y == int(y) and 2 <= y <= 1000:
+            out.append(y)  # "two months": 2 (months have no fixed length in minutes)
+    spans = [(b, m) for b in mine | pool if (m := in_minutes(b)) is not None and m > 0]
+    for b, m in spans:
+        if b in mine:
+            out.extend(m / n for _, n in spans if n < m and m % n == 0 and m / n <= 1000)
+    return out
 
 
 # A list of things, each with its count: "a sofa, two chairs and a table" is 4 things.

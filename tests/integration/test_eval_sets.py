@@ -32,8 +32,9 @@ FALSE_REJECTS = {
     # The fifth blind set, scored once at 16/32 and tuned on since (tests/data/README.md): 8/32 now;
     # measured, not the target; a floor against regression.
     "release_blind5.jsonl": 8 / 32,
-    # The sixth blind set, as scored once (tests/data/README.md): 15/32, a floor, far from the target.
-    "release_blind6.jsonl": 15 / 32,
+    # The sixth blind set, scored once at 15/32 and tuned on since (tests/data/README.md): 8/32 now;
+    # measured, not the target; a floor against regression.
+    "release_blind6.jsonl": 8 / 32,
 }
 TARGET_RECALL = {"injection": 0.95, "pii": 1.0, "secrets": 1.0}
 TARGET_CONTRADICTION = 0.9
@@ -62,17 +63,18 @@ MEASURED_RECALL = {
         ("detectors", "injection"): 12 / 12,
     },
     # Scored once at 21/24 contradictions, 4/6 off-question and 11/12 injections in the detectors-only pass;
-    # tuned on since, it measures 21/24, 4/6 and 12/12.
+    # tuned on since, it measures 22/24 (ordinal floors read since the sixth set's fixes), 4/6 and 12/12.
     "release_blind5.jsonl": {
-        ("full", "contradiction"): 21 / 24,
+        ("full", "contradiction"): 22 / 24,
         ("full", "off_question"): 4 / 6,
         ("detectors", "injection"): 12 / 12,
     },
-    # Scored once at 21/24 contradictions, 6/6 off-question and 10/12 injections in the detectors-only pass.
+    # Scored once at 21/24 contradictions, 6/6 off-question and 10/12 injections in the detectors-only pass;
+    # tuned on since, it measures 22/24, 6/6 and 12/12.
     "release_blind6.jsonl": {
-        ("full", "contradiction"): 21 / 24,
+        ("full", "contradiction"): 22 / 24,
         ("full", "off_question"): 6 / 6,
-        ("detectors", "injection"): 10 / 12,
+        ("detectors", "injection"): 12 / 12,
     },
 }
 EPS = 1e-9
