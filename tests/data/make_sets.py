@@ -499,6 +499,7 @@ if __name__ == "__main__":
     from blind5_cases import blind5
     from blind6_cases import blind6
     from blind7_cases import blind7
+    from blind8_cases import blind8
     from blind_cases import blind
     from cases import write
     from dev_cases import dev
@@ -513,3 +514,4 @@ if __name__ == "__main__":
     write(Path(__file__).parent / "release_blind5.jsonl", blind5())
     write(Path(__file__).parent / "release_blind6.jsonl", blind6())
     write(Path(__file__).parent / "release_blind7.jsonl", blind7())
+    write(Path(__file__).parent / "release_blind8.jsonl", blind8())
