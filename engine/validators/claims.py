@@ -227,6 +227,18 @@ _REWORDS = (
         r"return \1",
         ("back",),
     ),
+    # "the first 3 nights", "the first visit": a rank that counts from the start says how a figure or a thing
+    # is counted, not what is claimed (an adverb, "ask first", is content: it orders two events).
+    (
+        re.compile(
+            r"(?i)\b(the|your|their|its|our|my|each)\s+first\s+(?=\d|(?:one|two|three|four|five|six|seven|"
+            r"eight|nine|ten|twelve|few|couple)\b|(?!(?:of|to|and|or|time)\b)[^\W\d_]+\b)"
+        ),
+        r"\1 ",
+        ("first",),
+    ),
+    # "$250 in total", "in all": how a figure is put, as "altogether" is.
+    (re.compile(r"(?i)\bin\s+(?:total|all)\b(?!\s+(?:cases|\w+s)\b)"), "", ("total", "all")),
     # "within the last 12 months" is "within 12 months".
     (
         re.compile(

@@ -32,12 +32,12 @@ FALSE_REJECTS = {
     # The fifth blind set, scored once at 16/32 and tuned on since (tests/data/README.md): 8/32 now;
     # measured, not the target; a floor against regression.
     "release_blind5.jsonl": 8 / 32,
-    # The sixth blind set, scored once at 15/32 and tuned on since (tests/data/README.md): 8/32 now;
+    # The sixth blind set, scored once at 15/32 and tuned on since (tests/data/README.md): 7/32 now;
     # measured, not the target; a floor against regression.
-    "release_blind6.jsonl": 8 / 32,
-    # The seventh blind set, scored once at 9/32 and tuned on since 37e665a (tests/data/README.md): 9/32 now;
+    "release_blind6.jsonl": 7 / 32,
+    # The seventh blind set, scored once at 9/32 and tuned on since 37e665a (tests/data/README.md): 8/32 now;
     # measured, not the target; a floor against regression.
-    "release_blind7.jsonl": 9 / 32,
+    "release_blind7.jsonl": 8 / 32,
 }
 TARGET_RECALL = {"injection": 0.95, "pii": 1.0, "secrets": 1.0}
 TARGET_CONTRADICTION = 0.9

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from engine.validators.base import Subject
+from engine.validators.base import ContextPassage, Subject
+from engine.validators.claims import clause, content_word
+from engine.validators.grounding import grounding_validator
 from engine.validators.injection import injection_answer_validator, instruction_spans
+from engine.validators.relevance import RelevanceCheck, _wanted_type
 
 # --- a model's context replayed, or a model's brief carried in the text -----------------------------------
 
@@ -51,3 +54,68 @@ def test_ordinary_answers_are_not_taken_for_a_replayed_context_or_a_brief(text: 
 def test_a_user_may_call_the_assistant_by_a_name() -> None:
     # A prompt may say who the assistant is; only answers and documents carry no brief.
     assert not instruction_spans("You are Quill, the booking assistant for Fern Lodge, right?", "prompt")
+
+
+# --- a question put after a statement, and figures counted from the start ---------------------------------
+
+
+def subject(answer: str, question: str, *passages: str) -> Subject:
+    return Subject(
+        text=answer,
+        question=question,
+        context=tuple(ContextPassage(f"p{i}", p) for i, p in enumerate(passages)),
+    )
+
+
+def codes(validator: object, subj: Subject) -> list[str]:
+    return [f.code for f in validator.check(subj).findings]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        ("We own three kayaks. How much is storage for all of them?", "amount"),
+        ("My flight lands at noon. How long is the shuttle ride?", "duration"),
+        ("I'm a member! What time does the sauna open?", "time"),
+        ("How much is storage for three kayaks?", "amount"),
+        ("We own three kayaks. Is there a locker?", ""),
+    ],
+)
+def test_a_question_put_after_a_statement_is_typed_by_its_own_sentence(question: str, wanted: str) -> None:
+    assert _wanted_type(question) == wanted
+
+
+def test_a_price_asked_after_a_statement_is_answered_by_a_price_in_the_lead() -> None:
+    s = subject(
+        "€30 altogether: €18 for the first bike and €12 for the second one.",
+        "We are bringing two bikes on the ferry. What will it cost to take both?",
+        "Bikes travel on the ferry for €18 each way. A second bike on the same booking costs €12.",
+        "Cars must be booked in advance. Foot passengers can buy tickets on board.",
+    )
+    assert codes(RelevanceCheck(), s) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("The first 3 nights cost $40 each.", "first"),
+        ("$25 for the first bag and $15 for the second.", "first"),
+        ("€60 in total for both rooms.", "total"),
+    ],
+)
+def test_a_rank_counted_from_the_start_and_in_total_are_no_content(text: str, gone: str) -> None:
+    assert content_word(gone) not in clause(text).words
+
+
+def test_first_as_an_adverb_orders_events_and_stays_content() -> None:
+    assert content_word("first") in clause("The vet will call you first.").words
+    assert content_word("first") in clause("The first of the month is the due date.").words
+
+
+def test_a_rank_from_the_start_is_grounded_by_a_passage_without_it() -> None:
+    s = subject(
+        "$25 for the first bag and $15 for the second.",
+        "How much for two checked bags?",
+        "A checked bag costs $25. A second checked bag on the same ticket costs $15.",
+    )
+    assert "grounding.unsupported" not in codes(grounding_validator(), s)
