@@ -840,11 +840,14 @@ def _excepted(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:
     negated = shared & frozenset().union(*claim.negations)
     excepted = frozenset().union(*unit.exceptions)
     named = negated & excepted
-    return (
-        bool(named)
-        and negated - named <= frozenset(claim.heads)
-        and not negated & frozenset().union(*unit.negations)
-    )
+    if negated & frozenset().union(*unit.negations):
+        return False
+    # A claim that excepts what the clause excepts and negates only inside its own exception ("all fees back
+    # except the entry fee, which isn't refundable") says of the excepted thing what the clause implies.
+    own = frozenset().union(*claim.exceptions)
+    if negated and excepted <= own and negated <= own:
+        return True
+    return bool(named) and negated - named <= frozenset(claim.heads)
 
 
 def _grants_excepted(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:

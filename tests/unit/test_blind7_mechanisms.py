@@ -119,3 +119,30 @@ def test_a_rank_from_the_start_is_grounded_by_a_passage_without_it() -> None:
         "A checked bag costs $25. A second checked bag on the same ticket costs $15.",
     )
     assert "grounding.unsupported" not in codes(grounding_validator(), s)
+
+
+# --- a negation inside the claim's own exception ------------------------------------------------------------
+
+_LOCKERS = (
+    "If you leave before the end of term, all charges are refunded except the key deposit.",
+    "Lockers are allocated at the start of each term.",
+)
+
+
+def test_a_negation_inside_the_claims_own_exception_restates_the_clause() -> None:
+    s = subject(
+        "Leaving before the end of term gets all your charges refunded except the key deposit, which isn't "
+        "refundable.",
+        "If I leave early, is the key deposit refunded?",
+        *_LOCKERS,
+    )
+    assert "grounding.contradicted" not in codes(grounding_validator(), s)
+
+
+def test_a_negation_outside_the_exception_still_contradicts() -> None:
+    s = subject(
+        "If you leave before the end of term, charges are not refunded, except the key deposit.",
+        "If I leave early, are the charges refunded?",
+        *_LOCKERS,
+    )
+    assert "grounding.contradicted" in codes(grounding_validator(), s)
