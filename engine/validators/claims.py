@@ -75,6 +75,7 @@ _LIMIT = re.compile(
     r"(?i)\b(?:up\s+to|maximum|max|limit|limited|only|within|unless|except|provided|at\s+least|at\s+most|"
     r"no\s+more\s+than|no\s+later\s+than|minimum|if|after|before|until|as\s+long\s+as|subject\s+to)\b|\d"
 )
+_LIMIT_WORD = re.compile(_LIMIT.pattern.removesuffix(r"|\d"))
 _CONDITION = re.compile(
     r"(?i)\b(?:unless|only\s+if|only\s+when|only\s+after|only\s+for|provided\s+(?:that|you|your|the|a|an|it|its|they|their|we|our|he|his|she|her|all|any|both|each)|as\s+long\s+as|"
     r"on\s+condition|except|subject\s+to|so\s+long\s+as|otherwise|or\s+(?:older|younger|over|under))\b|"
@@ -225,6 +226,15 @@ _REWORDS = (
             r"(?i)\b(?:send(?:s|ing)?|sent|post(?:s|ed|ing)?|bring(?:s|ing)?|brought)\s+((?:[\w']+\s+){0,2}?)back\b"
         ),
         r"return \1",
+        ("back",),
+    ),
+    # "get half of your deposit back", "got the fee back": money got back is refunded.
+    (
+        re.compile(
+            r"(?i)\b(?:get(?:s|ting)?|got(?:ten)?)\s+((?:[\w'%$\u00a3\u20ac.,]+\s+){0,4}?(?:money|deposit|fees?|"
+            r"payment|\d+|[$\u00a3\u20ac]\S*)\s+)back\b"
+        ),
+        r"refund \1",
         ("back",),
     ),
     # "the first 3 nights", "the first visit": a rank that counts from the start says how a figure or a thing
@@ -770,7 +780,17 @@ def conflicts(
         kinds.append(
             "negation"
         )  # "hot soup included" against "takeaway food may be eaten inside, except hot soup"
-    if claim.absolute and not unit.absolute and unit.limited and not (claim.limited and claim.quantities):
+    # A claim bounded only by figures the clause states too ("always ... less the £10 fee") is not bounded
+    # as a clause with a limit word ("if", "within") is: its figures restate an amount, not a limit.
+    bounded = claim.limited and bool(claim.quantities)
+    if (
+        bounded
+        and claim.quantities <= unit.quantities
+        and not _LIMIT_WORD.search(claim.text)
+        and _LIMIT_WORD.search(unit.text)
+    ):
+        bounded = False
+    if claim.absolute and not unit.absolute and unit.limited and not bounded:
         kinds.append("absolute")
     elif claim.absolute and not unit.absolute and unit.conditional and not claim.conditional:
         kinds.append("absolute")  # "we always refund" against "we refund ... as long as ..."

@@ -35,9 +35,9 @@ FALSE_REJECTS = {
     # The sixth blind set, scored once at 15/32 and tuned on since (tests/data/README.md): 7/32 now;
     # measured, not the target; a floor against regression.
     "release_blind6.jsonl": 7 / 32,
-    # The seventh blind set, scored once at 9/32 and tuned on since 37e665a (tests/data/README.md): 7/32 now;
+    # The seventh blind set, scored once at 9/32 and tuned on since 37e665a (tests/data/README.md): 6/32 now;
     # measured, not the target; a floor against regression.
-    "release_blind7.jsonl": 7 / 32,
+    "release_blind7.jsonl": 6 / 32,
 }
 TARGET_RECALL = {"injection": 0.95, "pii": 1.0, "secrets": 1.0}
 TARGET_CONTRADICTION = 0.9

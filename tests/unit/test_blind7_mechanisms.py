@@ -146,3 +146,27 @@ def test_a_negation_outside_the_exception_still_contradicts() -> None:
         *_LOCKERS,
     )
     assert "grounding.contradicted" in codes(grounding_validator(), s)
+
+
+# --- money got back, and an absolute bounded only by a restated amount ----------------------------------
+
+_HIRE = (
+    "If you cancel more than 7 days before the hire, the deposit is refunded less a $5 fee. If you cancel "
+    "later, half of the deposit is refunded.",
+    "Bikes are hired by the day.",
+)
+
+
+def test_money_got_back_is_refunded() -> None:
+    assert content_word("refund") in clause("You'll get half of the deposit back.").words
+    s = subject("You'll get half of your deposit back.", "What if I cancel three days before?", *_HIRE)
+    assert codes(grounding_validator(), s) == []
+
+
+def test_always_refunded_against_a_conditional_refund_is_absolute_though_it_restates_the_fee() -> None:
+    s = subject(
+        "You'll always get your deposit back, less the $5 fee, whenever you cancel.",
+        "Do I get my deposit back if I cancel?",
+        *_HIRE,
+    )
+    assert "grounding.contradicted" in codes(grounding_validator(), s)
