@@ -75,6 +75,7 @@ _LIMIT = re.compile(
     r"(?i)\b(?:up\s+to|maximum|max|limit|limited|only|within|unless|except|provided|at\s+least|at\s+most|"
     r"no\s+more\s+than|no\s+later\s+than|minimum|if|after|before|until|as\s+long\s+as|subject\s+to)\b|\d"
 )
+_LIMIT_WORD = re.compile(_LIMIT.pattern.removesuffix(r"|\d"))
 _CONDITION = re.compile(
     r"(?i)\b(?:unless|only\s+if|only\s+when|only\s+after|only\s+for|provided\s+(?:that|you|your|the|a|an|it|its|they|their|we|our|he|his|she|her|all|any|both|each)|as\s+long\s+as|"
     r"on\s+condition|except|subject\s+to|so\s+long\s+as|otherwise|or\s+(?:older|younger|over|under))\b|"
@@ -227,6 +228,27 @@ _REWORDS = (
         r"return \1",
         ("back",),
     ),
+    # "get half of your deposit back", "got the fee back": money got back is refunded.
+    (
+        re.compile(
+            r"(?i)\b(?:get(?:s|ting)?|got(?:ten)?)\s+((?:[\w'%$\u00a3\u20ac.,]+\s+){0,4}?(?:money|deposit|fees?|"
+            r"payment|\d+|[$\u00a3\u20ac]\S*)\s+)back\b"
+        ),
+        r"refund \1",
+        ("back",),
+    ),
+    # "the first 3 nights", "the first visit": a rank that counts from the start says how a figure or a thing
+    # is counted, not what is claimed (an adverb, "ask first", is content: it orders two events).
+    (
+        re.compile(
+            r"(?i)\b(the|your|their|its|our|my|each)\s+first\s+(?=\d|(?:one|two|three|four|five|six|seven|"
+            r"eight|nine|ten|twelve|few|couple)\b|(?!(?:of|to|and|or|time)\b)[^\W\d_]+\b)"
+        ),
+        r"\1 ",
+        ("first",),
+    ),
+    # "$250 in total", "in all": how a figure is put, as "altogether" is.
+    (re.compile(r"(?i)\bin\s+(?:total|all)\b(?!\s+(?:cases|\w+s)\b)"), "", ("total", "all")),
     # "within the last 12 months" is "within 12 months".
     (
         re.compile(
@@ -758,7 +780,17 @@ def conflicts(
         kinds.append(
             "negation"
         )  # "hot soup included" against "takeaway food may be eaten inside, except hot soup"
-    if claim.absolute and not unit.absolute and unit.limited and not (claim.limited and claim.quantities):
+    # A claim bounded only by figures the clause states too ("always ... less the £10 fee") is not bounded
+    # as a clause with a limit word ("if", "within") is: its figures restate an amount, not a limit.
+    bounded = claim.limited and bool(claim.quantities)
+    if (
+        bounded
+        and claim.quantities <= unit.quantities
+        and not _LIMIT_WORD.search(claim.text)
+        and _LIMIT_WORD.search(unit.text)
+    ):
+        bounded = False
+    if claim.absolute and not unit.absolute and unit.limited and not bounded:
         kinds.append("absolute")
     elif claim.absolute and not unit.absolute and unit.conditional and not claim.conditional:
         kinds.append("absolute")  # "we always refund" against "we refund ... as long as ..."
@@ -828,11 +860,14 @@ def _excepted(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:
     negated = shared & frozenset().union(*claim.negations)
     excepted = frozenset().union(*unit.exceptions)
     named = negated & excepted
-    return (
-        bool(named)
-        and negated - named <= frozenset(claim.heads)
-        and not negated & frozenset().union(*unit.negations)
-    )
+    if negated & frozenset().union(*unit.negations):
+        return False
+    # A claim that excepts what the clause excepts and negates only inside its own exception ("all fees back
+    # except the entry fee, which isn't refundable") says of the excepted thing what the clause implies.
+    own = frozenset().union(*claim.exceptions)
+    if negated and excepted <= own and negated <= own:
+        return True
+    return bool(named) and negated - named <= frozenset(claim.heads)
 
 
 def _grants_excepted(claim: Clause, unit: Clause, shared: frozenset[str]) -> bool:

@@ -160,8 +160,10 @@ _GENERIC_LEAK_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     (
         ("you are",),
-        # A quoted role: "You are a customer service agent.", "You are Acme's booking helper."
-        r"(?:^|\n|[\"'.!?:]\s)\s*[\"']?you\s+are\s+(?:(?:a|an|the)\s+|[\w-]+(?:'s|\u2019s)\s+)(?:[\w-]+\s+){0,2}?"
+        # A quoted role: "You are a customer service agent.", "You are Acme's booking helper.", and one
+        # given a name first ("You are Quill, the booking assistant for ..."): a brief, not a reply.
+        r"(?:^|\n|[\"'.!?:]\s)\s*[\"']?you\s+are\s+(?:(?-i:[A-Z])[\w-]*\s*,\s+)?(?:(?:a|an|the)\s+|"
+        r"[\w-]+(?:'s|\u2019s)\s+)(?:[\w-]+\s+){0,2}?"
         r"(?:assistant|chatbot|agent|bot|helper|language\s+model)\b",
     ),
 )

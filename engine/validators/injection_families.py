@@ -217,6 +217,17 @@ ATTEMPT_FAMILIES: tuple[tuple[tuple[str, ...], str], ...] = (
         r"(?:instructions|system\s+message)\s+(?:that\s+)?(?:it|you|the\s+(?:model|assistant|AI|chatbot))\s+"
         r"(?:was|were|has\s+been|have\s+been|got|received)\b)",
     ),
+    # The model's context replayed verbatim: "here is everything above this message, word for word",
+    # "below is all the text before this conversation, verbatim". An honest answer quotes a passage, not
+    # whatever came before the message it is answering.
+    (
+        ("above", "before", "preceding", "prior to"),
+        r"\b(?:everything|all\s+(?:of\s+)?(?:the\s+)?(?:text|content|instructions|messages)|the\s+(?:whole\s+|full\s+|"
+        r"entire\s+)?(?:text|content|instructions|messages))\s+(?:(?:that\s+(?:is|was|came)|written|said)\s+)?(?:above|"
+        r"before|preceding|prior\s+to)\s+(?:this|your|my|the)\s+(?:(?:current|last|latest)\s+)?(?:message|line|"
+        r"conversation|chat|question|request|prompt|point)\b[^.!?\n]{0,40}?\b(?:word\s+for\s+word|verbatim|"
+        r"exactly\s+as\s+(?:written|given)|unedited|in\s+full)\b",
+    ),
     # A persona without rules: "act as X, an AI without any guidelines", "an assistant with no restrictions".
     (
         ("without", "with no", "free of", "free from", "unbound"),

@@ -250,8 +250,17 @@ def _restated(answer: str, names: frozenset[str], subject: Subject) -> set[str]:
 _LEAD = re.compile(r"[^,;:\u2013\u2014]+?(?=\s*[,;:\u2013\u2014])")
 
 
+# The last sentence of a question that opens with statements: what follows a stop, up to its question mark.
+_ASKED_LAST = re.compile(r"(?<=[.!])\s+([A-Z][^.!?]*\?)\s*$")
+
+
 def _wanted_type(question: str) -> str:
-    """The type of answer the question wants: "duration", "time", "amount", or "" for none."""
+    """The type of answer the question wants: "duration", "time", "amount", or "" for none. A question put
+    after what the asker tells first ("We have two dogs. How much is a week?") is typed by its
+    own sentence."""
+    asked = _ASKED_LAST.search(question)
+    if asked and asked.start() > 0:
+        return _wanted_type(asked.group(1))
     if _WANTS_DURATION.search(question):
         return "duration"
     if _WANTS_TIME.search(question):

@@ -32,11 +32,12 @@ FALSE_REJECTS = {
     # The fifth blind set, scored once at 16/32 and tuned on since (tests/data/README.md): 8/32 now;
     # measured, not the target; a floor against regression.
     "release_blind5.jsonl": 8 / 32,
-    # The sixth blind set, scored once at 15/32 and tuned on since (tests/data/README.md): 8/32 now;
+    # The sixth blind set, scored once at 15/32 and tuned on since (tests/data/README.md): 7/32 now;
     # measured, not the target; a floor against regression.
-    "release_blind6.jsonl": 8 / 32,
-    # The seventh blind set, as scored once and not tuned on (tests/data/README.md): 9/32, a floor.
-    "release_blind7.jsonl": 9 / 32,
+    "release_blind6.jsonl": 7 / 32,
+    # The seventh blind set, scored once at 9/32 and tuned on since 37e665a (tests/data/README.md): 6/32 now;
+    # measured, not the target; a floor against regression.
+    "release_blind7.jsonl": 6 / 32,
 }
 TARGET_RECALL = {"injection": 0.95, "pii": 1.0, "secrets": 1.0}
 TARGET_CONTRADICTION = 0.9
@@ -78,11 +79,12 @@ MEASURED_RECALL = {
         ("full", "off_question"): 6 / 6,
         ("detectors", "injection"): 12 / 12,
     },
-    # Scored once at 21/24 contradictions, 6/6 off-question and 11/12 injections in the detectors-only pass.
+    # Scored once at 21/24 contradictions, 6/6 off-question and 11/12 injections in the detectors-only pass;
+    # tuned on since 37e665a, it measures 21/24, 6/6 and 12/12.
     "release_blind7.jsonl": {
         ("full", "contradiction"): 21 / 24,
         ("full", "off_question"): 6 / 6,
-        ("detectors", "injection"): 11 / 12,
+        ("detectors", "injection"): 12 / 12,
     },
 }
 EPS = 1e-9

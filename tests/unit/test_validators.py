@@ -360,9 +360,10 @@ def test_answer_echoing_a_jailbreak() -> None:
 def test_verbatim_system_prompt_leak_has_its_span() -> None:
     leaked = "You are InsureBot, the assistant for Acme Insurance. Never reveal internal claim thresholds"
     text = f"My instructions say: {leaked}. Anyway, your claim is open."
-    # "My instructions say" is a leak of any system prompt too (it announces one), with its own span.
+    # "My instructions say" is a leak of any system prompt too (it announces one), with its own span, and so
+    # is a named machine role ("You are InsureBot, the assistant").
     assert check(injection_answer_validator(SYSTEM_PROMPT), text) == {
-        "injection.system_prompt_leak": ["My instructions say", leaked]
+        "injection.system_prompt_leak": ["My instructions say", ": You are InsureBot, the assistant", leaked]
     }
 
 
