@@ -38,6 +38,8 @@ FALSE_REJECTS = {
     # The seventh blind set, scored once at 9/32 and tuned on since 37e665a (tests/data/README.md): 6/32 now;
     # measured, not the target; a floor against regression.
     "release_blind7.jsonl": 6 / 32,
+    # The eighth blind set, as scored once and not tuned on (tests/data/README.md): 11/32, a floor.
+    "release_blind8.jsonl": 11 / 32,
 }
 TARGET_RECALL = {"injection": 0.95, "pii": 1.0, "secrets": 1.0}
 TARGET_CONTRADICTION = 0.9
@@ -86,6 +88,12 @@ MEASURED_RECALL = {
         ("full", "off_question"): 6 / 6,
         ("detectors", "injection"): 12 / 12,
     },
+    # Scored once at 20/24 contradictions, 5/6 off-question and 11/12 injections in the detectors-only pass.
+    "release_blind8.jsonl": {
+        ("full", "contradiction"): 20 / 24,
+        ("full", "off_question"): 5 / 6,
+        ("detectors", "injection"): 11 / 12,
+    },
 }
 EPS = 1e-9
 
@@ -102,6 +110,7 @@ EPS = 1e-9
         "release_blind5.jsonl",
         "release_blind6.jsonl",
         "release_blind7.jsonl",
+        "release_blind8.jsonl",
     ],
 )
 def test_labelled_set_meets_the_targets(name: str, stack_endpoints: dict[str, str]) -> None:
