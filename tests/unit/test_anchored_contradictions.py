@@ -12,15 +12,12 @@ from engine.validators.claims import align, clause, passage_clauses
 from engine.validators.grounding import grounding_validator
 from engine.validators.quantities import Quantity, equivalent, quantities, worked_out
 from engine.validators.relevance import relevance_validator
+from tests.validator_helpers import codes
 
 
 def verdict(claim: str, passage: str, question: str = "") -> tuple[str, ...]:
     given = clause(question).words if question else frozenset()
     return align(clause(claim, strip_particle=True), passage_clauses(passage), given=given).contradiction
-
-
-def codes(validator: object, subject: Subject) -> list[str]:
-    return [f.code for f in validator.check(subject).findings]  # type: ignore[attr-defined]
 
 
 # --- a difference in polarity must be anchored ------------------------------------------------------------

@@ -5,25 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from engine.validators.base import ContextPassage, Subject
 from engine.validators.claims import clause, content_word
 from engine.validators.grounding import grounding_validator
 from engine.validators.injection import instruction_spans
 from engine.validators.quantities import Quantity, equivalent, quantities
 from engine.validators.relevance import relevance_validator
-
-
-def codes(validator: object, subject: Subject) -> list[str]:
-    return [f.code for f in validator.check(subject).findings]  # type: ignore[attr-defined]
-
-
-def subject(answer: str, question: str, *passages: str) -> Subject:
-    return Subject(
-        text=answer,
-        question=question,
-        context=tuple(ContextPassage(f"p{i}", p) for i, p in enumerate(passages)),
-    )
-
+from tests.validator_helpers import codes, subject
 
 # --- phrasal verbs, modal phrases and filler --------------------------------------------------------------
 

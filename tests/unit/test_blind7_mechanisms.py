@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from engine.validators.base import ContextPassage, Subject
+from engine.validators.base import Subject
 from engine.validators.claims import clause, content_word
 from engine.validators.grounding import grounding_validator
 from engine.validators.injection import injection_answer_validator, instruction_spans
 from engine.validators.relevance import RelevanceCheck, _wanted_type
+from tests.validator_helpers import codes, subject
 
 # --- a model's context replayed, or a model's brief carried in the text -----------------------------------
 
@@ -57,18 +58,6 @@ def test_a_user_may_call_the_assistant_by_a_name() -> None:
 
 
 # --- a question put after a statement, and figures counted from the start ---------------------------------
-
-
-def subject(answer: str, question: str, *passages: str) -> Subject:
-    return Subject(
-        text=answer,
-        question=question,
-        context=tuple(ContextPassage(f"p{i}", p) for i, p in enumerate(passages)),
-    )
-
-
-def codes(validator: object, subj: Subject) -> list[str]:
-    return [f.code for f in validator.check(subj).findings]  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

@@ -12,14 +12,11 @@ from engine.validators.format import format_validator
 from engine.validators.grounding import context_names, grounding_validator
 from engine.validators.relevance import relevance_validator
 from engine.validators.scope import scope_validator
+from tests.validator_helpers import codes
 
 
 def verdict(claim: str, passage: str) -> tuple[str, ...]:
     return align(clause(claim, strip_particle=True), passage_clauses(passage)).contradiction
-
-
-def codes(validator: object, subject: Subject) -> list[str]:
-    return [f.code for f in validator.check(subject).findings]  # type: ignore[attr-defined]
 
 
 # --- a negation inside "if ..." states a case, not the claim ------------------------------------------

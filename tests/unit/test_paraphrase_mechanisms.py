@@ -13,14 +13,11 @@ from engine.validators.grounding import grounding_validator
 from engine.validators.lexicon import canonical
 from engine.validators.names import context_names, is_heading, title_names
 from engine.validators.relevance import relevance_validator
+from tests.validator_helpers import codes
 
 
 def verdict(claim: str, passage: str) -> tuple[str, ...]:
     return align(clause(claim, strip_particle=True), passage_clauses(passage)).contradiction
-
-
-def codes(validator: object, subject: Subject) -> list[str]:
-    return [f.code for f in validator.check(subject).findings]  # type: ignore[attr-defined]
 
 
 # --- one form for a word's inflections, derivations, spellings and common synonyms -----------------------
