@@ -771,15 +771,14 @@ def conflicts(
             kinds.append("negation")
     else:
         excepted = False
+    # "hot soup included" against "takeaway food may be eaten inside, except hot soup".
     if (
         unit.exceptions
         and not claim.negations
         and not claim.exceptions
         and _grants_excepted(claim, unit, shared)
     ):
-        kinds.append(
-            "negation"
-        )  # "hot soup included" against "takeaway food may be eaten inside, except hot soup"
+        kinds.append("negation")
     # A claim bounded only by figures the clause states too ("always ... less the £10 fee") is not bounded
     # as a clause with a limit word ("if", "within") is: its figures restate an amount, not a limit.
     bounded = claim.limited and bool(claim.quantities)

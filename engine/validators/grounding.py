@@ -36,7 +36,7 @@ from engine.validators.claims import (
 from engine.validators.judge import ClaimJudge
 from engine.validators.lexicon import canonical
 from engine.validators.names import context_names
-from engine.validators.quantities import Quantity, equivalent, in_minutes, listed_counts, worked_out
+from engine.validators.quantities import Quantity, equivalent, listed_counts, worked_out
 from engine.validators.text import sentence_spans
 
 Embed = Callable[[Sequence[str]], np.ndarray]
@@ -217,25 +217,21 @@ class GroundingCheck:
         stated = frozenset(q for us in units for u in us for q in u.quantities)
         values = {q.value for q in stated}
         asked = clause(subject.question) if subject.question else None
-        asked_values = {q.value for q in asked.quantities} if asked else set()
+        asked_q = asked.quantities if asked else frozenset()
+        asked_values = {q.value for q in asked_q}
         if subject.question:
             # The question's own figures, and how many things it lists, are the asker's: an answer may
             # restate them ("That's five items" for "a sofa, two chairs, a table and a bed").
             values |= asked_values | listed_counts(subject.question)
         all_units = [u for us in units for u in us]
         question = asked.words - FILLER - _QUESTION_FORM if asked else frozenset()
-        # What the question states, its figures included: a condition it states needs no repeating.
-        given = question | figures(asked.quantities) if asked else frozenset()
-        # Its figures as counts too ("=2" for "my two dogs"), which a worked-out amount may multiply by.
-        given |= frozenset(f"={q.value}" for q in asked.quantities) if asked else frozenset()
+        # What the question states, its figures included: a condition it states needs no repeating. Its
+        # figures as counts too ("=2" for "my two dogs"), which a worked-out amount may multiply by.
+        given = question | figures(asked_q) | frozenset(f"={v}" for v in asked_values)
         verbatim = frozenset().union(*(_verbatim(p) for p in passages))
         # The figures the conversation states (the answer's and its question's) are operands a worked-out
         # figure may use ("£50, a quarter of the £200 ... the other £150").
-        spoken = frozenset().union(
-            asked.quantities if asked else frozenset(), *(c.features.quantities for c in claims)
-        )
-
-        asked_q = asked.quantities if asked else frozenset()
+        spoken = frozenset().union(asked_q, *(c.features.quantities for c in claims))
         answered = frozenset().union(*(c.features.words | figures(c.features.quantities) for c in claims))
 
         def derived(q: Quantity) -> bool:
@@ -409,12 +405,7 @@ def _verbatim(passage: str) -> frozenset[str]:
 def _held(q: Quantity, values: set[str], stated: frozenset[Quantity]) -> bool:
     """Whether a passage holds the figure: its value, or the same duration in another time unit ("half an
     hour" holds "30 minutes", "12 months" holds "a year")."""
-    if q.value in values:
-        return True
-    m = in_minutes(q)
-    if m is not None:
-        return any(in_minutes(s) == m for s in stated)
-    return q.unit in ("month", "year") and any(equivalent(q, s) for s in stated)  # "a year": "12 months"
+    return q.value in values or any(equivalent(q, s) for s in stated)
 
 
 def _plain(text: str) -> str:

@@ -194,20 +194,15 @@ def _spelt(text: str) -> list[Quantity]:
 
 def in_minutes(q: Quantity) -> float | None:
     """A duration in minutes, when its unit converts exactly (not months or years)."""
-    factor = _MINUTES.get(q.unit)
-    if factor is None:
-        return None
-    try:
-        return float(q.value) * factor
-    except ValueError:
-        return None
+    return _scaled(q, _MINUTES)
 
 
 _MONTHS = {"month": 1, "year": 12}
 
 
-def _in_months(q: Quantity) -> float | None:
-    factor = _MONTHS.get(q.unit)
+def _scaled(q: Quantity, factors: dict[str, int]) -> float | None:
+    """The figure in the smallest of ``factors``' units, or None when its unit is not one of them."""
+    factor = factors.get(q.unit)
     if factor is None:
         return None
     try:
@@ -224,8 +219,8 @@ def equivalent(a: Quantity, b: Quantity) -> bool:
     x, y = in_minutes(a), in_minutes(b)
     if x is not None:
         return x == y
-    m = _in_months(a)
-    return m is not None and m == _in_months(b)
+    m = _scaled(a, _MONTHS)
+    return m is not None and m == _scaled(b, _MONTHS)
 
 
 def quantities(text: str) -> frozenset[Quantity]:
