@@ -103,10 +103,12 @@ def test_a_deciding_judge_releases_a_paraphrase_it_finds_entailed(judge_url: str
 @pytest.mark.parametrize(
     ("label", "code"), [("neutral", "grounding.unsupported"), ("contradicted", "grounding.contradicted")]
 )
-def test_a_deciding_judge_label_is_the_outcome(judge_url: str, label: str, code: str) -> None:
+@pytest.mark.parametrize("answer", ["Illness claims wait 14 days on a new pet policy.", PARAPHRASE])
+def test_a_deciding_judge_label_is_the_outcome(judge_url: str, label: str, code: str, answer: str) -> None:
+    """Whatever the lexical checks made of the claim: supported, or (the paraphrase) unsupported."""
     settings = Settings(judge_url=judge_url, judge_model="scripted", judge_role="decide")
     _ScriptedJudge.label = label
-    _, codes = _grounding(settings, "Illness claims wait 14 days on a new pet policy.")
+    _, codes = _grounding(settings, answer)
     assert codes == (code,)
 
 
